@@ -1,0 +1,44 @@
+"""Start the Student Aid Helper web app: `python app.py [--model ...] [--port 7860]` (see README)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from chatbot.config import ConfigError, add_model_flags, settings_from_args
+
+
+def parse_args(argv: list[str] | None = None):
+    parser = argparse.ArgumentParser(description="Student Aid Helper: a chat assistant for US federal student aid.")
+    add_model_flags(parser)
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default 7860)")
+    args = parser.parse_args(argv)
+    try:
+        return settings_from_args(args)
+    except ConfigError as exc:
+        parser.error(str(exc))
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = parse_args(argv)
+    import uvicorn
+
+    from chatbot.model import ModelError, resolve_model
+    from chatbot.pipeline import build_pipeline
+
+    if settings.model not in ("embedded", "fake"):
+        try:  # a wrong folder should stop us here, not surface later on /healthz
+            resolve_model(settings)
+        except ModelError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    from chatbot.ui import create_app
+
+    app, _ = create_app(lambda: build_pipeline(settings))
+    print(f"Student Aid Helper on http://{settings.host}:{settings.port} (model: {settings.model})", flush=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

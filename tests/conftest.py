@@ -1,0 +1,80 @@
+"""Shared fixtures. Real components everywhere; only the chat model may be faked (FakeChatModel).
+
+The embedded model is loaded once per session (converting it the first time takes ~25 s; `make test`
+runs `python -m chatbot prepare` first so the suite finds it in the cache).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def embedded_model():
+    from chatbot.config import load_settings
+    from chatbot.model import load_chat_model
+
+    return load_chat_model(load_settings(), log=lambda *_: None)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, want: int = 200, timeout: float = 180.0, proc: subprocess.Popen | None = None) -> int:
+    """Poll `url` until it answers `want`; fail early if the server process died."""
+    deadline = time.monotonic() + timeout
+    code = 0
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"server exited with {proc.returncode}: {proc.stdout.read() if proc.stdout else ''}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                code = resp.status
+        except urllib.error.HTTPError as exc:
+            code = exc.code
+        except OSError:
+            code = 0
+        if code == want:
+            return code
+        time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer {want} within {timeout}s (last {code})")
+
+
+@pytest.fixture
+def start_app():
+    """Start `python app.py ARGS` on a free port; yields a function returning (base_url, process)."""
+    procs: list[subprocess.Popen] = []
+
+    def start(*args: str, env: dict | None = None):
+        port = free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "app.py", "--port", str(port), *args],
+            cwd=ROOT, env={**os.environ, **(env or {})},
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        procs.append(proc)
+        return f"http://127.0.0.1:{port}", proc
+
+    yield start
+    for proc in procs:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env={**os.environ, **(env or {})},
+        capture_output=True, text=True, timeout=timeout,
+    )
