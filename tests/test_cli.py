@@ -1,0 +1,43 @@
+"""`python -m chatbot ...` as a user runs it."""
+import json
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+def test_ask_json_has_the_documented_fields():
+    result = run_cli("-m", "chatbot", "ask", "what is the fafsa?", "--json", "--model", "fake")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) == {"text", "citations", "route", "grounded", "flags"}
+    assert answer["text"]
+
+
+@pytest.mark.slow
+def test_ask_streams_an_answer_from_the_embedded_model():
+    result = run_cli("-m", "chatbot", "ask", "What is a Pell Grant?")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.split()) >= 3
+    assert "Loaded SmolLM2-135M-Instruct (nf4, cpu)" in result.stderr  # logs stay off stdout
+
+
+def test_hub_id_while_offline_says_what_to_do():
+    result = run_cli("-m", "chatbot", "ask", "hi", "--model", "example-org/no-such-model",
+                     env={"HF_HUB_OFFLINE": "1"})
+    assert result.returncode == 1
+    assert "could not download example-org/no-such-model" in result.stderr
+    assert "--model DIR" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unknown_command_and_bad_quantization_are_refused():
+    assert run_cli("-m", "chatbot", "fly").returncode == 2
+    result = run_cli("-m", "chatbot", "ask", "hi", "--quantization", "fp8")
+    assert result.returncode == 2 and "invalid choice: 'fp8'" in result.stderr
+
+
+def test_prepare_is_idempotent():
+    first = run_cli("-m", "chatbot", "prepare")
+    assert first.returncode == 0 and "embedded model ready" in first.stdout
+    second = run_cli("-m", "chatbot", "prepare")
+    assert second.returncode == 0 and "Preparing" not in second.stdout
