@@ -30,6 +30,12 @@ def evaluate(records: list[dict]) -> list[RecordCheck]:
     return [check_record(r) for r in records if r["outputs"]["has_sai"]]
 
 
+def evaluate_provisional(records: list[dict]) -> list[RecordCheck]:
+    """Records with only a provisional SAI (not part of the main table; the Pell fields are blank)."""
+    return [check_record(r) for r in records
+            if not r["outputs"]["has_sai"] and r["outputs"]["provisional_sai"] is not None]
+
+
 def summarize(checks: list[RecordCheck]) -> dict:
     def tally(rows: list[RecordCheck]) -> dict:
         out = {"records": len(rows)}
@@ -80,6 +86,9 @@ def report(summary: dict, show: int) -> str:
     overall = summary["overall"]
     n = overall["records"] or 1
     lines.append(f"\nExact SAI: {overall['sai']}/{overall['records']} ({100 * overall['sai'] / n:.1f}%)")
+    if "provisional_sai" in summary:
+        p = summary["provisional_sai"]
+        lines.append(f"Provisional SAIs (provisional independent students, not counted above): {p['sai']}/{p['records']}")
     mism = summary["mismatches"]
     lines.append(f"Mismatching records: {len(mism)}")
     for m in mism[:show]:
@@ -98,6 +107,9 @@ def main(argv: list[str]) -> int:
     if not args.cases.exists():
         print(f"cases file not found: {args.cases}")
         return 2
-    summary = summarize(evaluate(load_cases(args.cases)))
+    records = load_cases(args.cases)
+    summary = summarize(evaluate(records))
+    prov = evaluate_provisional(records)
+    summary["provisional_sai"] = {"records": len(prov), "sai": sum(c.sai[0] == c.sai[1] for c in prov)}
     print(json.dumps(summary, indent=2) if args.json else report(summary, args.show))
     return 0

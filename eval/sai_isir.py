@@ -177,7 +177,13 @@ def _int(v: Any) -> int | None:
 
 
 def check_record(rec: dict) -> RecordCheck:
+    """Compare one record that has an SAI. A record with only a provisional SAI (provisional
+    independent student) is checked as independent against that provisional SAI."""
     o = rec["outputs"]
+    if not o["has_sai"] and o["provisional_sai"] is not None:
+        rec = {**rec, "inputs": {**rec["inputs"], "household": {**rec["inputs"]["household"],
+                                                                "dependency_status": "independent"}}}
+        o = {**o, "sai": o["provisional_sai"]}
     size = family_size(rec)
     chk = RecordCheck(record_id=rec["record_id"], group=o["sai_formula"] or "none", size_inferred=size is None,
                       sai=(0, o["sai"]), pell=(False, bool(o["pell_grant_eligible"])),

@@ -68,23 +68,30 @@ def estimate_sai(fields: Mapping[str, Any]) -> CalcResult:
     ctx, assumed = pell_context_from_fields(fields)
     out = assess(inp, ctx)
     t = table("sai", inp.award_year)
+    inherited = t.inherited_keys()
+    tables_year = t.base.award_year if inherited else t.award_year
     steps = list(assumed)
+    if inp.dependent and inp.parents_married and len(inp.parents) == 1:
+        steps.append("No parent_spouse amounts given: the parent's amounts are taken as the couple's (joint return)")
+    if not inp.dependent and inp.married and inp.spouse is None:
+        steps.append("No spouse amounts given: the student's amounts are taken as the couple's (joint return)")
     if out.formula:
-        steps.append(f"{FORMULA_NAMES[out.formula]}, {inp.award_year} tables")
+        steps.append(f"{FORMULA_NAMES[out.formula]}, {tables_year} tables"
+                     + (f" (the {inp.award_year} tables are not confirmed)" if inherited else ""))
         steps += [f"{LINE_LABELS[k]}: {v:,}" for k, v in out.worksheet.items()]
     steps += out.reasons
     if inp.award_year != "2025-26" and t.get("business_farm_exclusion_note") and (
             inp.parent_assets.business_farm or inp.student_assets.business_farm):
         steps.append(t["business_farm_exclusion_note"])
-    rules = [f"SAI {FORMULA_NAMES[out.formula]} ({t['award_year'] if not t.inherited_keys() else '2025-26'} tables)"
+    rules = [f"SAI {FORMULA_NAMES[out.formula]} ({tables_year} tables)"
              if out.formula else "Maximum Pell nonfiler short-cut (SAI -1,500)",
              "Maximum/Minimum Pell tests against the HHS poverty guidelines",
              "Calculated Pell = maximum Pell - SAI, rounded to the nearest $5"]
     unconfirmed = ["Who counts as a single parent for the Pell tests (unmarried and head of household / "
                    "surviving spouse or EITC) is inferred from the Department's test ISIRs, not read in the guide"]
-    if t.inherited_keys():
-        unconfirmed.append(f"{inp.award_year} SAI tables: using 2025-26 values for " + ", ".join(t.inherited_keys()))
-    note = t.get("estimate_note") if t.inherited_keys() else (
+    if inherited:
+        unconfirmed.append(f"{inp.award_year} SAI tables: using {tables_year} values for " + ", ".join(inherited))
+    note = t.get("estimate_note") if inherited else (
         "Estimate using the 2025-26 SAI formula and tables, which reproduce all 535 of the Department's "
         "2025-26 test ISIRs exactly. Your official SAI is on your FAFSA Submission Summary; your school "
         "sets the actual Pell award.")

@@ -110,8 +110,9 @@ def _person(who: str, fields: Mapping[str, Any], required: tuple[str, ...]) -> P
     values["tax_return"] = tax_return
     values["received_eitc"] = bool(checks.flag(f"{who}_received_eitc", fields.get(f"{who}_received_eitc"),
                                                required=False))
-    if tax_return != "filed":
-        # A nonfiler reports earnings from work, not a tax return: AGI and tax paid do not exist.
+    if tax_return == "not_filed":
+        # A nonfiler reports earnings from work, not a tax return: AGI and tax paid do not exist. (Someone
+        # with foreign earnings who did not have to file abroad reports their AGI-equivalent.)
         for item in ("agi", "income_tax_paid"):
             if values[item]:
                 raise CalcInputError(f"{who}_{item}", f"{who}_tax_return is {tax_return}, so there is no "
@@ -139,9 +140,12 @@ def sai_input_from_fields(fields: Mapping[str, Any]) -> SaiInput:
         filed = (fields.get(f"{who}_tax_return") or "filed") == "filed"
         return filer_items if filed else ("earned_income",)
 
+    def given(prefix: str) -> list[str]:
+        return sorted(k for k, v in fields.items() if k.startswith(prefix) and v not in (None, ""))
+
     student = _person("student", fields, needs("student"))
     if dependent:
-        for name in ("married", "has_dependents", "spouse_agi"):
+        for name in ["married", "has_dependents"] + given("spouse_"):
             if fields.get(name) not in (None, "", False, "no"):
                 raise CalcInputError(name, "applies only to independent students; a married student or one "
                                            "with dependents is independent (see the dependency calculator)")
@@ -155,8 +159,13 @@ def sai_input_from_fields(fields: Mapping[str, Any]) -> SaiInput:
                         student=student, student_assets=_assets("student", fields),
                         parents=tuple(parents), parents_married=parents_married,
                         parent_assets=_assets("parent", fields))
+    # An independent student's parents are not contributors: their amounts would be silently unused.
+    for name in given("parent"):
+        raise CalcInputError(name, "parents' information is not used for an independent student; leave it out")
     married = bool(checks.flag("married", fields.get("married")))
     has_dependents = bool(checks.flag("has_dependents", fields.get("has_dependents")))
+    if not married and given("spouse_"):
+        raise CalcInputError(given("spouse_")[0], "spouse amounts need married = yes")
     minimum = 1 + int(married) + int(has_dependents)
     if family_size < minimum:
         raise CalcInputError("family_size", f"must be at least {minimum} for this household, got {family_size}")

@@ -60,8 +60,6 @@ def assess(inp: SaiInput, ctx: PellContext = PellContext()) -> SaiOutcome:
         reasons.append("No Pell: Pell Grants are for undergraduates without a bachelor's degree "
                        "(except post-baccalaureate teacher certification)")
         eligible, route, award = False, "none", 0
-    if not eligible:
-        award = 0
     return SaiOutcome(formula=formula, worksheet=worksheet, calculated_sai=calculated, sai=sai,
                       max_pell_indicator=max_ind, min_pell_indicator=min_ind, pell_eligible=eligible,
                       pell_route=route, scheduled_award=award, reasons=reasons)

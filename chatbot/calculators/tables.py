@@ -66,6 +66,11 @@ def table(kind: str, award_year: str) -> Table:
     return Table(kind, award_year)
 
 
+def data(name: str) -> dict:
+    """A table that does not vary by award year (e.g. repayment plans)."""
+    return _read(name)
+
+
 def citation(source_id: str) -> Citation:
     src = _read("sources")[source_id]
     return Citation(id=source_id, title=src["title"], url=src["url"], award_year=src["award_year"])
