@@ -29,5 +29,10 @@ test: prepare
 test-fast: setup
 	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
+# The whole dev set through the embedded model (a few seconds per case on CPU); writes
+# eval/out/dev/{results.jsonl,summary.json,report.md,report.png} and prints the summary table.
+eval: prepare
+	$(PY) -m eval run --dataset eval/datasets/dev.jsonl --model embedded --out eval/out/dev $(EVAL_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -35,6 +35,7 @@ class Settings:
     max_new_tokens: int = 256
     temperature: float = 0.0
     generation_timeout_s: float = 60.0
+    max_input_chars: int = 4000
 
     def __post_init__(self) -> None:
         if self.quantization not in QUANTIZATIONS:
@@ -51,6 +52,8 @@ class Settings:
             raise ConfigError(f"max_new_tokens must be at least 1, got {self.max_new_tokens}")
         if not 0.0 <= self.temperature <= 2.0:
             raise ConfigError(f"temperature must be between 0 and 2, got {self.temperature}")
+        if self.max_input_chars < 100:
+            raise ConfigError(f"max_input_chars must be at least 100, got {self.max_input_chars}")
         if self.generation_timeout_s <= 0:
             raise ConfigError(f"generation_timeout_s must be positive, got {self.generation_timeout_s}")
 

@@ -43,6 +43,7 @@ class Generation(Iterator[str]):
         self._sent = 0  # characters of the decoded text already handed out
         self._stopped = False
         self._queue: queue.Queue = queue.Queue()
+        self.thread: threading.Thread | None = None  # the model's thread, joined on close()
 
     # -- producer side (the model's thread) -------------------------------------------------
     def feed_tokens(self, ids: list[int]) -> None:
@@ -117,6 +118,10 @@ class Generation(Iterator[str]):
         if self.finish_reason is None:
             self.finish_reason = "cancelled"
         self.cancel.set()
+        # The model stops within one decode step; waiting for it keeps a closed generation from
+        # overlapping the next one, and a process exit from killing a thread mid-step.
+        if self.thread is not None and self.thread is not threading.current_thread():
+            self.thread.join(timeout=30)
 
     def __del__(self) -> None:
         self.cancel.set()

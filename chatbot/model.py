@@ -292,7 +292,8 @@ class ChatModel:
             except BaseException as exc:  # handed to the consumer, never lost in the thread
                 generation.finish(exc)
 
-        threading.Thread(target=run, name="generate", daemon=True).start()
+        generation.thread = threading.Thread(target=run, name="generate", daemon=True)
+        generation.thread.start()
         return generation
 
     def generate(self, messages: list[dict], **kwargs) -> str:

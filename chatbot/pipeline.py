@@ -1,62 +1,321 @@
 """The one entry point for a turn: `Pipeline.answer(question, history, session)`.
 
-It yields `Token` events while the reply streams and ends with one `Answer`. The model is reached
-only through its `stream` method (chatbot/model.py, or the fake model in tests).
+It yields `Token` events while the reply streams and ends with exactly one `Answer`:
 
-Foundation stage: the turn goes straight to the model with the system prompt; retrieval, routing
-and guards plug in here (see DESIGN.md's data flow).
+1. input guard: clean, length cap, PII redaction (the model and the logs see only redacted text),
+   prompt-injection signals                                                   (chatbot/guards.py)
+2. route: answer | calculator | refuse | redirect | smalltalk (+ warn_pii when PII was shared)
+3. retrieve passages, award-year aware                                     (chatbot/retrieval.py)
+   or run a calculator conversationally                                    (chatbot/calc_chat.py)
+4. build messages from the prompt files                                      (chatbot/prompts.py)
+5. stream the model's draft sentence by sentence; each sentence is shown only once its numbers
+   and words are found in the passages (chatbot/grounded.py); a failing draft is cut off and
+   replaced by the grounded passage text, and `grounded=False` records that the draft failed
+6. citations attached; unconfirmed facts hedged; the award year named
+
+Run one turn from the shell: `python -m chatbot ask "QUESTION" [--json]`.
 """
 from __future__ import annotations
 
+import re
 import threading
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterator
 
-from chatbot import award_year
-from chatbot.answers import Answer, Token
+from chatbot import award_year as ay
+from chatbot import guards
+from chatbot.answers import Answer, Citation, Token
 from chatbot.config import Settings
-from chatbot.prompts import chat_template, render
+from chatbot.grounded import (
+    MIN_SUPPORT, SentenceGate, content_words, fallback_text, is_degenerate, passages_block, support_ratio,
+)
+from chatbot.history import follow_up_query, trim_history
+from chatbot.prompts import chat_template, render, reply
+
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+PII_NAMES = {
+    "en": {"ssn": "a Social Security number", "itin": "an ITIN", "username": "a username", "password": "a password", "account": "an account number",
+           "card": "a card number", "routing": "a routing number", "dob": "a date of birth",
+           "phone": "a phone number", "email": "an email address"},
+    "es": {"ssn": "un número de Seguro Social", "itin": "un ITIN", "username": "un nombre de usuario", "password": "una contraseña", "account": "un número de cuenta",
+           "card": "un número de tarjeta", "routing": "un número de ruta bancaria", "dob": "una fecha de nacimiento",
+           "phone": "un número de teléfono", "email": "un correo electrónico"},
+}
+# The prompt's own scaffolding echoed back ("[2] Title (award year: ...)") is never an answer.
+SCAFFOLD = re.compile(r"^\s*\[\d+\]|\(award year:|^\s*(question|sources?|answer)\s*:", re.I | re.M)
+ANSWER_TOKENS = 160  # 2-4 short sentences; a longer draft is the model wandering off
+YEAR_LEAD = {"en": "For the {year} award year: ", "es": "Para el año de ayuda {year}: "}
+
+
+@dataclass
+class Turn:
+    """What the pipeline learned about this turn before composing the reply."""
+
+    text: str                      # cleaned, redacted, neutralized question
+    lang: str
+    flags: list[str] = field(default_factory=list)
+    pii_kinds: list[str] = field(default_factory=list)
+    calc_ongoing: str | None = None  # the calculator whose question the last reply asked
 
 
 class Pipeline:
-    def __init__(self, chat_model, settings: Settings | None = None, today: date | None = None):
+    def __init__(self, chat_model, settings: Settings | None = None, retriever=None, entries=None,
+                 today: date | None = None, history_tokens: int = 768):
         self.chat_model = chat_model
         self.settings = settings or Settings()
+        self.retriever = retriever
+        self.entries = {e.id: e for e in (entries or (retriever.entries if retriever else []))}
         self.today = today
-        self.template = chat_template("system")
+        self.history_tokens = history_tokens
+        self.template = chat_template("system", human=_answer_prompt())
 
-    def answer(
-        self, question: str, history: list[dict] | None = None, session: dict | None = None,
-        cancel: threading.Event | None = None,
-    ) -> Iterator[Token | Answer]:
+    # -- the turn ---------------------------------------------------------------------------
+    def answer(self, question: str, history: list[dict] | None = None, session: dict | None = None,
+               cancel: threading.Event | None = None) -> Iterator[Token | Answer]:
+        session = session or {}
         today = self.today or date.today()
+        history = [{"role": m["role"], "content": guards.redact_pii(str(m.get("content", ""))).text}
+                   for m in history or [] if m.get("role") in ("user", "assistant")]
+        text = guards.clean_input(question or "")
+        lang = guards.detect_language(text)
+        problem = guards.check_length(text, self.settings.max_input_chars)
+        if problem:
+            yield Answer(problem, [], "refuse", True, ["empty" if not text else "too-long"])
+            return
+        redaction = guards.redact_pii(text)
+        # Phones and emails are removed silently (often the school's or a scammer's, asked about);
+        # the kinds in WARN_KINDS (SSN, passwords, account numbers...) get the kind warning.
+        turn = Turn(redaction.text, lang, pii_kinds=[k for k in redaction.kinds if k in guards.WARN_KINDS])
+        turn.flags += [f"pii:{k}" for k in dict.fromkeys(redaction.kinds)]
+        signals = guards.injection_signals(turn.text)
+        if signals:
+            turn.flags += [f"injection:{s}" for s in signals]
+            turn.text = guards.neutralize(turn.text)
+        yield from self._route(turn, history, session, today, cancel)
+
+    def _route(self, turn: Turn, history, session, today, cancel) -> Iterator[Token | Answer]:
+        decision = guards.classify(turn.text)
+        route = decision.route
+        from chatbot import calc_chat
+
+        ongoing = turn.calc_ongoing = calc_chat.in_calc_conversation(history)
+        if ongoing and route in ("answer", "calculator", "smalltalk"):
+            route, calculator = "calculator", decision.calculator or ongoing
+        else:
+            calculator = decision.calculator
+        if turn.pii_kinds:
+            yield from self._with_pii_warning(turn, route, calculator, history, session, today, cancel)
+            return
+        yield from self._dispatch(turn, route, decision.reason, calculator, history, session, today, cancel)
+
+    def _dispatch(self, turn, route, reason, calculator, history, session, today, cancel):
+        lang, flags = turn.lang, turn.flags
+        if route == "smalltalk":
+            yield self._template("thanks" if reason == "thanks" else "smalltalk", lang, "smalltalk", flags)
+        elif route == "refuse":
+            yield self._template(_refusal(reason), lang, "refuse", flags)
+        elif route == "redirect":
+            yield self._redirect(turn, reason, history, session, today)
+        elif route == "calculator":
+            yield from self._calculate(turn, calculator, history, session, today, cancel)
+        else:
+            yield from self._knowledge(turn, history, session, today, cancel)
+
+    def _with_pii_warning(self, turn, route, calculator, history, session, today, cancel):
+        names = PII_NAMES.get(turn.lang, PII_NAMES["en"])
+        kinds = _join([names.get(k, k) for k in dict.fromkeys(turn.pii_kinds)], turn.lang)
+        warning = reply("pii_warning", turn.lang)
+        lead = warning.render(kinds=kinds)
+        citations = self._cite(warning.cite)
+        rest = None
+        if route in ("answer", "calculator", "redirect"):
+            for event in self._dispatch(turn, route, "", calculator, history, session, today, cancel):
+                if isinstance(event, Answer):
+                    rest = event
+        text = lead if rest is None or rest.route == "abstain" else f"{lead}\n\n{rest.text}"
+        if rest is not None and rest.route != "abstain":
+            citations = _unique(rest.citations + citations)
+        grounded = rest.grounded if rest is not None else True
+        extra = [f for f in rest.flags if f not in turn.flags] if rest else []
+        yield Answer(text, citations, "warn_pii", grounded, turn.flags + extra)
+
+    # -- routes -----------------------------------------------------------------------------
+    def _template(self, name: str, lang: str, route: str, flags: list[str], **variables) -> Answer:
+        template = reply(name, lang)
+        return Answer(template.render(**variables), self._cite(template.cite), route, True, list(flags))
+
+    def _redirect(self, turn: Turn, reason: str, history, session, today) -> Answer:
+        if reason == "crisis":
+            return self._template("crisis", turn.lang, "redirect", turn.flags + ["crisis"])
+        # Explain the general rule when we know it, then point to a person.
+        template = reply("redirect", turn.lang)
+        result = self._search(turn, history, session, today)
+        parts, citations = [], []
+        if result is not None and result.found:
+            hit = result.hits[0]
+            parts.append(fallback_text([hit]))
+            citations.append(hit.citation)
+        parts.append(template.render())
+        return Answer("\n\n".join(parts), _unique(citations + self._cite(template.cite)), "redirect", True, turn.flags)
+
+    def _calculate(self, turn: Turn, calculator, history, session, today, cancel) -> Iterator[Token | Answer]:
+        from chatbot import calc_chat
+
+        year = (ay.years_in_text(turn.text, today) or ay.current(today))[0]
+        result = calc_chat.calc_turn(turn.text, history, calculator, year, turn.lang)
+        flags = turn.flags + ([f"calculator:{result.calculator}"] if result.calculator else [])
+        if result.missing and not turn.calc_ongoing:
+            # A first question like "how much can a freshman borrow?" deserves the general answer
+            # now; the calculator's question for a personal estimate follows it.
+            general = None
+            for event in self._knowledge(turn, history, session, today, cancel):
+                if isinstance(event, Token):
+                    yield event
+                else:
+                    general = event
+            if general is not None and general.route == "answer":
+                yield Answer(f"{general.text}\n\n{result.text}", general.citations, "answer", general.grounded,
+                             general.flags + flags[len(turn.flags):] + ["calc-offer"])
+                return
+        if result.missing:
+            flags.append("calc-needs-input")
+        yield Answer(result.text, list(result.citations), "calculator", True, flags)
+
+    def _search(self, turn: Turn, history, session, today):
+        if self.retriever is None:
+            return None
+        # Placeholders like "[SSN removed]" say nothing about the question; keep them out of the search.
+        text = re.sub(r"\[[^\]]* removed\]", " ", turn.text)
+        query, year = follow_up_query(text, history, today)
+        return self.retriever.search(query, k=3, award_year=year, school=session.get("school"),
+                                     lang=turn.lang, today=today)
+
+    def _knowledge(self, turn: Turn, history, session, today, cancel) -> Iterator[Token | Answer]:
+        result = self._search(turn, history, session, today)
+        if result is None or not result.found:
+            yield self._template("abstain", turn.lang, "abstain", turn.flags + ["low-confidence"])
+            return
+        hits = result.hits
+        sources = [h.entry.body for h in hits] + [h.entry.title for h in hits]
+        source_words = content_words(" ".join(sources))
         messages = render(
-            self.template, question=question, history=list(history or []),
-            today=today.isoformat(), award_year=award_year.current(today)[0],
+            self.template,
+            question=turn.text,
+            history=trim_history(history, self.chat_model.count_tokens, self.history_tokens),
+            passages=passages_block(hits),
+            language=LANGUAGE_NAMES.get(turn.lang, "English"),
+            today=today.isoformat(),
+            award_year=hits[0].award_year if hits[0].award_year != "all" else ay.current(today)[0],
         )
+        accepted: list[str] = []
+        draft_ok = True
         generation = self.chat_model.stream(
-            messages, max_new_tokens=self.settings.max_new_tokens, cancel=cancel
+            messages, max_new_tokens=min(self.settings.max_new_tokens, ANSWER_TOKENS), cancel=cancel,
+            stop=("\n\n\n", "\n[", "Question:", "<|im_end|>"), repetition_penalty=1.1,
         )
-        pieces: list[str] = []
+        gate = SentenceGate()
         try:
             for piece in generation:
-                pieces.append(piece)
-                yield Token(piece)
+                for sentence in gate.feed(piece):
+                    if not self._sentence_ok(sentence, accepted, sources, source_words):
+                        draft_ok = False
+                        break
+                    accepted.append(sentence)
+                    yield Token(sentence)
+                if not draft_ok:
+                    break
+            if draft_ok:
+                for sentence in gate.flush():
+                    if self._sentence_ok(sentence, accepted, sources, source_words):
+                        accepted.append(sentence)
+                        yield Token(sentence)
         finally:
-            generation.close()  # the consumer left early (stop button, closed tab): end generation
-        flags = ["model-only"] if generation.finish_reason != "cancelled" else ["model-only", "cancelled"]
-        yield Answer(text="".join(pieces).strip(), route="answer", grounded=False, flags=flags)
+            # Read before close(): close() sets the same event to cut a failing draft short.
+            user_stopped = cancel is not None and cancel.is_set()
+            generation.close()
+        if user_stopped:
+            yield Answer("".join(accepted).strip(), [h.citation for h in hits[:1]], "answer", draft_ok, turn.flags + ["cancelled"])
+            return
+        draft = "".join(accepted).strip()
+        flags = list(turn.flags)
+        if not draft_ok or not accepted or not _states_key_facts(draft, hits[0].entry.body):
+            text, citations, grounded = fallback_text(hits), [hits[0].citation], False
+            flags.append("fallback")
+        else:
+            text, grounded = draft, True
+            citations = [h.citation for h in hits if support_ratio(draft, content_words(h.entry.body)) >= 0.3] or [hits[0].citation]
+        text = self._finish(text, hits, turn.lang)
+        yield Answer(text, _unique(citations), "answer", grounded, flags)
+
+    def _sentence_ok(self, sentence: str, accepted: list[str], sources: list[str], source_words: set[str]) -> bool:
+        if is_degenerate("".join(accepted) + sentence) or SCAFFOLD.search(sentence):
+            return False
+        if not guards.grounding_check(sentence, sources).ok:
+            return False
+        return support_ratio(sentence, source_words) >= MIN_SUPPORT
+
+    def _finish(self, text: str, hits, lang: str) -> str:
+        """Name the award year and hedge on unconfirmed facts."""
+        year = hits[0].award_year
+        if ay.is_valid(year) and year not in text:
+            text = YEAR_LEAD.get(lang, YEAR_LEAD["en"]).format(year=year) + text
+        if hits[0].entry.status == "unconfirmed":
+            text += "\n\n" + reply("unconfirmed", lang).render()
+        return text
+
+    def _cite(self, ids: list[str]) -> list[Citation]:
+        out = []
+        for entry_id in ids:
+            entry = self.entries.get(entry_id)
+            if entry is not None:
+                years = entry.award_years
+                out.append(Citation(entry.id, entry.title, entry.sources[0].url, ", ".join(years)))
+        return out
+
+
+def _answer_prompt() -> str:
+    from chatbot.prompts import prompt_text
+
+    return prompt_text("answer")
+
+
+def _states_key_facts(draft: str, top_body: str) -> bool:
+    """A draft that states none of the top passage's numbers has not answered a numeric question."""
+    facts = guards.extract_facts(top_body)
+    return not facts or any(guards.grounding_check(f.text, [draft]).ok for f in facts)
+
+
+def _refusal(reason: str) -> str:
+    if reason == "prompt-injection":
+        return "injection"
+    return "refuse" if reason.startswith("off-topic") or reason == "default" else "harmful"
+
+
+def _join(items: list[str], lang: str) -> str:
+    word = " y " if lang == "es" else " and "
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
+
+
+def _unique(citations: list[Citation]) -> list[Citation]:
+    return list({c.id: c for c in citations}.values())
 
 
 def build_pipeline(settings: Settings, chat_model=None, log=print) -> Pipeline:
-    """Load the model named by the settings (unless one is given) and wire up the turn."""
+    """Load the knowledge base, the retriever and the model named by the settings (unless given)."""
+    from chatbot.kb import load_kb
+    from chatbot.model import load_embedder  # heavy: torch + transformers
+    from chatbot.retrieval import Retriever
+
     if chat_model is None:
         if settings.model == "fake":
             from chatbot.fake_model import FakeChatModel
 
             chat_model = FakeChatModel()
         else:
-            from chatbot.model import load_chat_model  # heavy: torch + transformers
+            from chatbot.model import load_chat_model
 
             chat_model = load_chat_model(settings, log=log)
-    return Pipeline(chat_model, settings)
+    entries = load_kb()
+    retriever = Retriever.build(entries, load_embedder(), settings.cache_dir)
+    return Pipeline(chat_model, settings, retriever, entries)

@@ -41,3 +41,31 @@ def render(template: ChatPromptTemplate, **variables) -> list[dict]:
         raise PromptError(f"prompt variables not supplied: {', '.join(sorted(missing))}")
     roles = {"system": "system", "human": "user", "ai": "assistant"}
     return [{"role": roles[m.type], "content": m.content} for m in template.invoke(variables).to_messages()]
+
+
+class Reply:
+    """A fixed reply template (prompts/replies/NAME.LANG.md): text plus the knowledge ids it cites."""
+
+    def __init__(self, text: str, cite: list[str]):
+        self.text, self.cite = text, cite
+
+    def render(self, **variables) -> str:
+        try:
+            return self.text.format(**variables)
+        except KeyError as exc:
+            raise PromptError(f"reply variable not supplied: {exc.args[0]}") from None
+
+
+@lru_cache(maxsize=None)
+def reply(name: str, lang: str = "en", folder: Path = PROMPTS_DIR / "replies") -> Reply:
+    path = folder / f"{name}.{lang}.md"
+    if not path.is_file():
+        path = folder / f"{name}.en.md"  # a reply not yet translated falls back to English
+    if not path.is_file():
+        raise PromptError(f"reply template not found: {folder / name}.{lang}.md")
+    raw = path.read_text(encoding="utf-8")
+    _, head, body = raw.split("---", 2) if raw.startswith("---") else ("", "", raw)
+    import yaml
+
+    meta = yaml.safe_load(head) or {}
+    return Reply(body.strip(), list(meta.get("cite") or []))

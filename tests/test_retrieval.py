@@ -14,7 +14,8 @@ import pytest
 
 from chatbot.answers import Citation
 from chatbot.kb import load_kb
-from chatbot.retrieval import NOT_FOUND_BELOW, Retriever, TypoFixer, detect_lang
+from chatbot.retrieval import NOT_FOUND_BELOW, Retriever
+from chatbot.retrieval_text import TypoFixer, detect_lang
 
 GOOD = Path(__file__).parent / "fixtures" / "kb" / "good"
 AUTUMN = date(2026, 11, 26)  # 2026-27 in progress, 2027-28 FAFSA open
@@ -165,8 +166,9 @@ def test_cache_is_reused_and_rebuilt_when_a_file_changes(tmp_path):
 
     pell = root / "pell" / "pell-max-2026-27.md"
     pell.write_text(pell.read_text().replace("$7,395", "$7,400"))
+    calls = embedder.calls
     changed = Retriever.build(load_kb(root, AUTUMN), embedder, cache)
-    assert not changed.from_cache and changed.key != first.key and embedder.calls == 3  # docs + a query
+    assert not changed.from_cache and changed.key != first.key and embedder.calls == calls + 1
     assert Retriever.build(load_kb(root, AUTUMN), None, cache).key != changed.key  # embedder is in the key
 
 
@@ -187,3 +189,27 @@ def test_real_embedder_hybrid(real):
     assert not off.found, off.confidence
     for mode in ("bm25", "dense"):
         assert ids(real.search("maximum pell grant", mode=mode, today=AUTUMN))[0] == "pell-max-2026-27"
+
+
+def test_dataset_is_well_formed_and_names_real_entries():
+    from eval.retrieval_eval import DATASET, load_cases
+
+    cases = load_cases(DATASET)
+    known = {e.id for e in load_kb()}
+    assert sum(bool(c["expected"]) for c in cases) >= 100
+    assert len({c["id"] for c in cases}) == len(cases)
+    missing = {(c["id"], i) for c in cases for i in c["expected"] if i not in known}
+    assert not missing, f"the dataset names entries that are not in knowledge/: {sorted(missing)}"
+
+
+def test_recall_table_and_synthetic_kb(entries, tmp_path):
+    from eval.retrieval_eval import recall_table, synthetic_entries
+
+    cases = [{"id": "a", "question": "what is the maximum pell grant", "expected": ["pell-max-2026-27"]},
+             {"id": "b", "question": "best sourdough bread recipe", "expected": []}]
+    table, misses = recall_table(Retriever.build(entries, HashEmbedder(), tmp_path), cases, AUTUMN)
+    assert set(table) == {"bm25", "dense", "hybrid"}
+    assert table["bm25"]["r@1"] == 1.0 and table["bm25"]["abstain_ok"] == 1
+    fake = synthetic_entries(entries, 200)
+    assert len({e.id for e in fake}) == 200 and all(e.body for e in fake)
+    assert Retriever.build(fake, None, None).search("pell grant", today=AUTUMN).hits
