@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from chatbot.answers import Answer, Token
 from chatbot.config import ConfigError, add_model_flags, settings_from_args
@@ -21,8 +22,10 @@ def ask_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m chatbot ask", description="Answer one question.")
     parser.add_argument("question")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.add_argument("--history", help='JSON file: earlier turns, [{"role": "user"|"assistant", "content": "..."}]')
     add_model_flags(parser)
     args, settings = _settings(parser, argv)
+    history = _read_history(parser, args.history) if args.history else []
     from chatbot.model import ModelError
     from chatbot.pipeline import build_pipeline
 
@@ -33,7 +36,7 @@ def ask_main(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     final = None
-    for event in pipeline.answer(args.question, []):
+    for event in pipeline.answer(args.question, history):
         if isinstance(event, Token) and not args.json:
             print(event.text, end="", flush=True)
         elif isinstance(event, Answer):
@@ -43,6 +46,20 @@ def ask_main(argv: list[str]) -> int:
     else:
         print()
     return 0
+
+
+def _read_history(parser: argparse.ArgumentParser, path: str) -> list[dict]:
+    try:
+        turns = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        parser.error(f"--history {path}: {exc}")
+    ok = isinstance(turns, list) and all(
+        isinstance(t, dict) and t.get("role") in ("user", "assistant") and isinstance(t.get("content"), str)
+        for t in turns
+    )
+    if not ok:
+        parser.error(f'--history {path}: expected a list of {{"role": "user"|"assistant", "content": "..."}}')
+    return turns
 
 
 def prepare_main(argv: list[str]) -> int:

@@ -78,3 +78,29 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 300) -> subpro
         [sys.executable, *args], cwd=ROOT, env={**os.environ, **(env or {})},
         capture_output=True, text=True, timeout=timeout,
     )
+
+
+@pytest.fixture(scope="session")
+def retriever():
+    """The real knowledge base and hybrid retriever (index cached on disk between runs)."""
+    from chatbot.config import load_settings
+    from chatbot.kb import load_kb
+    from chatbot.model import load_embedder
+    from chatbot.retrieval import Retriever
+
+    return Retriever.build(load_kb(), load_embedder(), load_settings().cache_dir)
+
+
+class RecordingModel:
+    """Wraps a chat model and keeps every message list it was sent (what the model 'saw')."""
+
+    def __init__(self, model):
+        self.model, self.seen = model, []
+        self.name, self.context_length = model.name, model.context_length
+
+    def count_tokens(self, text):
+        return self.model.count_tokens(text)
+
+    def stream(self, messages, **kwargs):
+        self.seen.append(messages)
+        return self.model.stream(messages, **kwargs)

@@ -41,3 +41,21 @@ def test_prepare_is_idempotent():
     assert first.returncode == 0 and "embedded model ready" in first.stdout
     second = run_cli("-m", "chatbot", "prepare")
     assert second.returncode == 0 and "Preparing" not in second.stdout
+
+
+def test_ask_with_history_file_answers_the_follow_up(tmp_path):
+    history = tmp_path / "history.json"
+    history.write_text(json.dumps([
+        {"role": "user", "content": "what is the maximum pell grant for 2025-26?"},
+        {"role": "assistant", "content": "For 2025-26 the maximum Pell Grant is $7,395."},
+    ]))
+    result = run_cli("-m", "chatbot", "ask", "and the minimum?", "--history", str(history), "--json", "--model", "fake")
+    assert result.returncode == 0, result.stderr
+    assert "$740" in json.loads(result.stdout)["text"]
+
+
+def test_ask_rejects_a_malformed_history_file(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"role": "robot", "content": 3}]')
+    result = run_cli("-m", "chatbot", "ask", "hi", "--history", str(bad), "--model", "fake")
+    assert result.returncode == 2 and "expected a list" in result.stderr
