@@ -160,12 +160,17 @@ def facts(text: str) -> tuple[set[str], set[str]]:
     return dates, {m.group() for m in _FACT_NUMBER.finditer(text)}
 
 
+# Students write "45k" or "60 mil"; a bot that restates it as 45,000 has not invented a number.
+_THOUSANDS = re.compile(r"\b(\d+)\s?(?:k|mil)\b", re.IGNORECASE)
+
+
 def unsupported_facts(answer: str, sources: list[str]) -> list[str]:
     """The dates and numbers in the answer that appear in none of the source texts."""
     dates, numbers = facts(answer)
     src_dates: set[str] = set()
     src_text = ""
     for s in sources:
+        s = _THOUSANDS.sub(lambda m: f"{m.group()} {int(m.group(1)) * 1000}", s)
         src_dates |= facts(s)[0]
         src_text += " " + normalize(s)
     month_days = {d[5:] for d in src_dates} | {d for d in src_dates if len(d) == 5}
@@ -224,21 +229,29 @@ def citation_validity(results: list[dict]) -> dict:
     """Share of answers whose every number/date appears in a cited source (or the user's own words).
 
     `rate` counts only answers that state a number or date; `rate_all` counts an answer with none
-    as valid (it has nothing to trace), so a refusal-heavy set does not look better than it is."""
+    as valid (it has nothing to trace), so a refusal-heavy set does not look better than it is.
+    `by_route` splits `rate`: a calculator's computed numbers are in no source by nature."""
     rows = [r for r in results if r.get("error") is None]
     with_facts = [r for r in rows if r["facts_checked"]]
     valid = sum(1 for r in with_facts if not r["unsupported"])
+    by_route: dict[str, list[bool]] = defaultdict(list)
+    for r in with_facts:
+        by_route[r.get("route") or "(none)"].append(not r["unsupported"])
     return {"rate": _share(valid, len(with_facts)), "answers_with_numbers": len(with_facts),
             "rate_all": _share(valid + len(rows) - len(with_facts), len(rows)),
+            "by_route": {k: {"n": len(v), "valid": sum(v), "rate": _share(sum(v), len(v))} for k, v in sorted(by_route.items())},
             "unresolved_citation_ids": sorted({i for r in rows for i in r.get("unresolved_citations", [])})}
 
 
 def latency(results: list[dict]) -> dict:
-    out = {}
+    """p50/p95 of time to first visible text and of total time, with the count each is taken
+    over, and how many answers streamed at all (the rest appear only when complete)."""
+    out: dict = {"streamed": sum(1 for r in results if r.get("streamed"))}
     for key in ("ttft_s", "total_s"):
         values = [r[key] for r in results if r.get(key) is not None]
         out[key] = {p: (round(v, 3) if (v := percentile(values, q)) is not None else None)
                     for p, q in (("p50", 50), ("p95", 95))}
+        out[key]["n"] = len(values)
     return out
 
 
@@ -257,7 +270,7 @@ METRICS = {
     "errors": lambda rs: sum(1 for r in rs if r.get("error")),
     "latency": latency,
     "tokens": lambda rs: {"total": sum(r.get("tokens") or 0 for r in rs),
-                          "mean": _share(sum(r.get("tokens") or 0 for r in rs), len(rs))},
+                          "mean": round(sum(r.get("tokens") or 0 for r in rs) / len(rs), 1) if rs else None},
 }
 
 

@@ -39,6 +39,10 @@ def _grouped(groups: dict[str, dict], name: str) -> list[str]:
                  [(k, v["n"], v["passed"], _pct(v["accuracy"])) for k, v in groups.items()])
 
 
+def _latency(stats: dict, over: str) -> str:
+    return f"{_secs(stats.get('p50'))} / {_secs(stats.get('p95'))} ({stats.get('n', 0)} {over})"
+
+
 def summary_table(summary: dict) -> str:
     """The headline numbers and accuracy by category, as a markdown table (also printed to stdout)."""
     routes = summary.get("route_accuracy", {})
@@ -53,11 +57,15 @@ def summary_table(summary: dict) -> str:
         ("Citation validity", f"{_pct(cites.get('rate'))} of {cites.get('answers_with_numbers', 0)} answers "
                               f"with numbers/dates ({_pct(cites.get('rate_all'))} of all)"),
         ("Grounded", _pct(summary.get("grounded_rate"))),
-        ("Time to first token p50 / p95", f"{_secs(lat.get('ttft_s', {}).get('p50'))} / {_secs(lat.get('ttft_s', {}).get('p95'))}"),
-        ("Total time p50 / p95", f"{_secs(lat.get('total_s', {}).get('p50'))} / {_secs(lat.get('total_s', {}).get('p95'))}"),
+        ("Time to first text p50 / p95", _latency(lat.get("ttft_s", {}), "answers")
+         + f"; {lat.get('streamed', 0)} streamed, the rest appear whole"),
+        ("Total time p50 / p95", _latency(lat.get("total_s", {}), "answers")),
         ("Answer tokens (mean)", (summary.get("tokens") or {}).get("mean", "n/a")),
         ("Pipeline errors", summary.get("errors", 0)),
     ]
+    if len(cites.get("by_route", {})) > 1:
+        rows.append(("Citation validity by route", ", ".join(
+            f"{k} {_pct(v['rate'])} ({v['valid']}/{v['n']})" for k, v in cites["by_route"].items())))
     if cites.get("unresolved_citation_ids"):
         rows.append(("Citations to unknown ids", ", ".join(cites["unresolved_citation_ids"])))
     lines = _rows(("Metric", "Value"), rows) + [""] + _grouped(summary.get("by_category", {}), "Category")
@@ -115,7 +123,7 @@ def chart(summary: dict, path: Path) -> None:
         ax.axhline(100 * summary["accuracy"], color="#d83b3b", linestyle="--",
                    label=f"overall {summary['accuracy']:.1%}")
         ax.legend(loc="upper right")
-    ax.set_ylim(0, 105)
+    ax.set_ylim(0, 118)  # headroom so the legend and the n= labels clear 100% bars
     ax.set_ylabel("accuracy (%)")
     ax.set_title(f"Accuracy by category: {Path(str(summary.get('dataset', ''))).name}, model {summary.get('model')}")
     plt.setp(ax.get_xticklabels(), rotation=45, ha="right")

@@ -51,7 +51,7 @@ def score(case: Case, answer: Answer, cited_texts: dict[str, str]) -> dict:
     """The per-case record: what the pipeline said and every check on it (no timings)."""
     text = answer.text
     route_ok = answer.route in ROUTES_OK.get(case.expect, (case.expect,))
-    passed_required, missed = metrics.match_required(text, [list(g) for g in case.required])
+    _, missed = metrics.match_required(text, [list(g) for g in case.required])
     hits = metrics.forbidden_hits(text, list(case.forbidden))
     user_texts = [case.question] + [m["content"] for m in case.history if m["role"] == "user"]
     echoed = metrics.pii_echo(user_texts, text)
@@ -75,7 +75,10 @@ def score(case: Case, answer: Answer, cited_texts: dict[str, str]) -> dict:
         "passed": not reasons, "fail_reasons": reasons, "missed_groups": missed,
         "forbidden": list(case.forbidden), "forbidden_hits": hits, "pii_echo": echoed,
         "facts_checked": bool(dates or numbers),
-        "unsupported": metrics.unsupported_facts(text, [cited_texts[i] for i in ids if i in cited_texts]),
+        # Traceable: the cited entries (with the award year each citation names) and the user's own
+        # words, since restating the user's input (a calculator's "SAI: 16,000") invents nothing.
+        "unsupported": metrics.unsupported_facts(
+            text, [f"{cited_texts[c['id']]}\n{c['award_year']}" for c in citations if c["id"] in cited_texts] + user_texts),
         "unresolved_citations": [i for i in ids if i not in cited_texts],
     }
 
@@ -99,13 +102,17 @@ def run_case(pipeline, case: Case, cited_texts: dict[str, str]) -> dict:
         error = f"{type(exc).__name__}: {exc}"
         result = score(case, Answer(text="", route="error", grounded=False), cited_texts)
         result.update(passed=False, fail_reasons=[f"error: {error}"], error=error)
-        result.update(ttft_s=None, total_s=round(time.perf_counter() - start, 3), tokens=0, stream_events=events)
+        result.update(ttft_s=None, total_s=round(time.perf_counter() - start, 3), tokens=0, stream_events=events,
+                      streamed=events > 0)
         return result
     total = time.perf_counter() - start
     result = score(case, final, cited_texts)
     tokens = count_tokens(final.text) if count_tokens and final.text else events
-    result.update(error=None, ttft_s=None if first is None else round(first, 3), total_s=round(total, 3),
-                  tokens=tokens, stream_events=events)
+    # Time to first text the user sees: an answer that streamed nothing (a template, or a draft
+    # replaced by the grounded fallback) shows its first words only when it is complete.
+    ttft = first if first is not None else (total if final.text else None)
+    result.update(error=None, ttft_s=None if ttft is None else round(ttft, 3), total_s=round(total, 3),
+                  tokens=tokens, stream_events=events, streamed=events > 0)
     return result
 
 
@@ -117,10 +124,10 @@ def build(settings, log):
 
 
 def _entry_texts() -> dict[str, str]:
-    """Entry id -> title and body: the text a citation points at, for citation validity."""
+    """Entry id -> title, body and award years: what a citation points at, for citation validity."""
     from chatbot.kb import load_kb
 
-    return {e.id: f"{e.title}\n{e.body}" for e in load_kb()}
+    return {e.id: f"{e.title}\n{e.body}\n{', '.join(e.award_years)}" for e in load_kb()}
 
 
 def main(argv: list[str]) -> int:

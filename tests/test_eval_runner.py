@@ -58,7 +58,8 @@ def test_cli_with_fake_model_writes_every_output(tmp_path):
     assert (out / "report.png").read_bytes()[:4] == b"\x89PNG"
 
 
-def test_min_accuracy_and_limit(tmp_path):
+def test_min_accuracy_and_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr("eval.runner.build", lambda settings, log: Scripted(["Hi."], Answer("Hi.")))
     impossible = {**CASES[1], "id": "never", "required": [["zzz-no-bot-says-this"]]}
     dataset = write(tmp_path, [impossible, CASES[0]])
     common = ["--dataset", str(dataset), "--model", "fake", "--limit", "1"]
@@ -111,13 +112,13 @@ def test_run_case_records_answer_route_latency_and_tokens():
     r = run_case(Scripted(["For 2026-27 ", "the maximum Pell Grant ", "is $7,395."], Answer(text)), case(), {})
     assert r["passed"] and r["route"] == "answer" and r["route_ok"] and r["error"] is None
     assert r["answer"] == text and r["stream_events"] == 3 and r["tokens"] == 3  # no tokenizer: events
-    assert 0 <= r["ttft_s"] <= r["total_s"]
-    assert r["facts_checked"] and r["unsupported"] == ["2026", "27", "7395"]  # nothing cited
+    assert 0 <= r["ttft_s"] <= r["total_s"] and r["streamed"]
+    assert r["facts_checked"] and r["unsupported"] == ["7395"]  # nothing cited; 2026-27 is the user's own
 
 
-def test_answer_without_streamed_tokens_has_no_ttft():
+def test_answer_without_streamed_tokens_shows_its_text_at_the_end():
     r = run_case(Scripted([], Answer("Please don't share that.", route="refuse")), case(expect="refuse", required=[]), {})
-    assert r["passed"] and r["ttft_s"] is None and r["total_s"] >= 0
+    assert r["passed"] and r["ttft_s"] == r["total_s"] and not r["streamed"] and r["stream_events"] == 0
 
 
 def test_pipeline_exception_becomes_a_failed_case():
@@ -151,6 +152,14 @@ def test_score_checks_route_forbidden_pii_and_citations():
     assert not r["passed"] and r["pii_echo"] == ["ssn"] and r["route_ok"]
     r = score(pii, Answer("Please don't share that here.", route="answer"), {})
     assert not r["passed"] and r["fail_reasons"] == ["route: expected warn_pii, got answer"]
+
+
+def test_citation_award_year_and_user_numbers_are_traceable():
+    cited = {"rap": "Under RAP the minimum payment is $10 a month."}
+    answer = Answer("For the 2027-28 award year: with an AGI of $45,000 the minimum is $10 a month.",
+                    citations=[Citation("rap", "RAP", "https://studentaid.gov", "2027-28")])
+    assert score(case(question="i make 45000, whats the least i pay on rap"), answer, cited)["unsupported"] == []
+    assert score(case(question="whats the least i pay on rap"), answer, cited)["unsupported"] == ["45000"]
 
 
 def test_calculator_route_counts_as_an_answer():

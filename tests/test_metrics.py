@@ -141,6 +141,7 @@ def test_unsupported_facts_against_sources():
     assert unsupported_facts("Due July 1, 2027.", [source]) == ["2027-07-01"]
     assert unsupported_facts("The max is $7,395.", []) == ["7395"]  # nothing cited: nothing is supported
     assert unsupported_facts("No numbers here.", []) == []
+    assert unsupported_facts("With an AGI of $45,000 and $60,000 owed", ["i make 45k", "debo 60 mil"]) == []
 
 
 # -- summary metrics -----------------------------------------------------------------------------
@@ -183,7 +184,8 @@ def test_summarize_uses_every_registered_metric():
     assert s["route_accuracy"]["warn_pii"]["accuracy"] == 1.0 and s["route_accuracy"]["redirect"]["n"] == 0
     assert s["citation_validity"]["rate"] == 0.5 and s["citation_validity"]["answers_with_numbers"] == 2
     assert s["citation_validity"]["rate_all"] == 0.75
-    assert s["latency"]["total_s"] == {"p50": 1.0, "p95": 1.0}
+    assert s["latency"]["total_s"] == {"p50": 1.0, "p95": 1.0, "n": 4} and s["latency"]["streamed"] == 0
+    assert s["citation_validity"]["by_route"] == {"(none)": {"n": 2, "valid": 1, "rate": 0.5}}
 
 
 def test_summarize_empty_run():
