@@ -82,13 +82,13 @@ YES, NO = ("yes", "sí"), ("no", "no")
 
 # field -> one line of a question (the part before "(" identifies the field in a later turn)
 QUESTION = {
-    "sai": ("your Student Aid Index (SAI) from your FAFSA Submission Summary (e.g. 2000, -1500 or \"about 3k\")",
-            "tu Índice de Ayuda Estudiantil (SAI) del resumen de tu FAFSA (p. ej. 2000, -1500 o \"unos 3 mil\")"),
+    "sai": ("your Student Aid Index (SAI) from your FAFSA Submission Summary (a round number is fine)",
+            "tu Índice de Ayuda Estudiantil (SAI) del resumen de tu FAFSA (un número redondo está bien)"),
     "enrollment": ("how you'll be enrolled (full-time, three-quarter-time, half-time, less than half-time, or a "
-                   "percent of full time such as 60%)", "cómo vas a estudiar (tiempo completo, tres cuartos de tiempo, "
-                   "medio tiempo, menos de medio tiempo, o un porcentaje como 60%)"),
-    "cost_of_attendance": ("your school's cost of attendance for the year (e.g. $25,000 or \"about 18k\")",
-                           "el costo de asistencia de tu escuela para el año (p. ej. $25,000 o \"unos 18 mil\")"),
+                   "percent of full time)", "cómo vas a estudiar (tiempo completo, tres cuartos de tiempo, "
+                   "medio tiempo, menos de medio tiempo, o un porcentaje del tiempo completo)"),
+    "cost_of_attendance": ("your school's cost of attendance for the year (a round number is fine)",
+                           "el costo de asistencia de tu escuela para el año (un número redondo está bien)"),
     "level": ("whether you're an undergraduate, a graduate student, or a professional student (e.g. undergrad "
               "sophomore, master's, law school)", "si eres estudiante de pregrado, de posgrado o de un programa "
               "profesional (p. ej. pregrado segundo año, maestría, escuela de derecho)"),
@@ -99,18 +99,18 @@ QUESTION = {
                    "pregúntame \"¿soy independiente?\")"),
     "legacy_borrower": ("did you already have a Direct Loan for this program before July 1, 2026? (yes/no)",
                         "¿ya tenías un préstamo Direct para este programa antes del 1 de julio de 2026? (sí/no)"),
-    "balance": ("your total federal student loan balance (e.g. $27,000 or \"30k\")",
-                "el saldo total de tus préstamos federales (p. ej. $27,000 o \"30 mil\")"),
-    "interest_rate": ("the interest rate (e.g. 6.39%; your loan servicer shows it)",
-                      "la tasa de interés (p. ej. 6.39%; la muestra tu administrador de préstamos)"),
+    "balance": ("your total federal student loan balance (a round number is fine)",
+                "el saldo total de tus préstamos federales (un número redondo está bien)"),
+    "interest_rate": ("the interest rate (your loan servicer shows it)",
+                      "la tasa de interés (la muestra tu administrador de préstamos)"),
     "new_loans": ("were the loans made on or after July 1, 2026? (yes/no)",
                   "¿los préstamos se hicieron el 1 de julio de 2026 o después? (sí/no)"),
-    "agi": ("your adjusted gross income (AGI) from your latest tax return (e.g. 40k)",
-            "tu ingreso bruto ajustado (AGI) de tu última declaración de impuestos (p. ej. 40 mil)"),
-    "dependents": ("how many dependents you have, not counting you or a spouse (e.g. 0 or 2)",
-                   "cuántos dependientes tienes, sin contarte a ti ni a tu cónyuge (p. ej. 0 o 2)"),
-    "family_size": ("how many people are in the household (e.g. \"family of 4\"; for a dependent student, the "
-                    "parents' household including you)", "cuántas personas hay en el hogar (p. ej. \"familia de 4\"; "
+    "agi": ("your adjusted gross income (AGI) from your latest tax return (a round number is fine)",
+            "tu ingreso bruto ajustado (AGI) de tu última declaración de impuestos (un número redondo está bien)"),
+    "dependents": ("how many dependents you have, not counting you or a spouse (none is fine)",
+                   "cuántos dependientes tienes, sin contarte a ti ni a tu cónyuge (ninguno también vale)"),
+    "family_size": ("how many people are in the household (for a dependent student, the "
+                    "parents' household including you)", "cuántas personas hay en el hogar ("
                     "si eres dependiente, el hogar de tus padres contándote a ti)"),
     "state": ("your state of legal residence (your parents' if you're dependent), e.g. NJ or Texas",
               "tu estado de residencia legal (el de tus padres si eres dependiente), p. ej. NJ o Texas"),
@@ -142,13 +142,12 @@ for _who, _en in (("student", "your"), ("parent", "your parents'")):
     def _es(noun: str, article: str = "el") -> str:
         return f"tu {noun}" if _who == "student" else f"{article} {noun} de tus padres"
     QUESTION.update({
-        f"{_who}_agi": (f"{_en} adjusted gross income (AGI) from the tax return the FAFSA asks about (e.g. 45,000)",
-                        f"{_es('ingreso bruto ajustado')} (AGI) de la declaración que pide la FAFSA (p. ej. 45,000)"),
-        f"{_who}_income_tax_paid": (f"{_en} U.S. income tax paid on that return (e.g. 3,000 or 0)",
-                                    f"{_es('impuesto federal pagado')} (en esa declaración; p. ej. 3,000 o 0)"),
-        f"{_who}_earned_income": (f"{_en} income from work (wages plus net self-employment; e.g. 40k)",
-                                  f"{_es('ingresos por trabajo', 'los')} (salarios más trabajo por cuenta propia; "
-                                  "p. ej. 40 mil)"),
+        f"{_who}_agi": (f"{_en} adjusted gross income (AGI) from the tax return the FAFSA asks about (a round number is fine)",
+                        f"{_es('ingreso bruto ajustado')} (AGI) de la declaración que pide la FAFSA (un número redondo está bien)"),
+        f"{_who}_income_tax_paid": (f"{_en} U.S. income tax paid on that return (zero is fine)",
+                                    f"{_es('impuesto federal pagado')} (en esa declaración; cero también vale)"),
+        f"{_who}_earned_income": (f"{_en} income from work (wages plus net self-employment)",
+                                  f"{_es('ingresos por trabajo', 'los')} (salarios más trabajo por cuenta propia)"),
         f"{_who}_filing_status": (f"{_en} tax filing status (single, head of household, married filing jointly or "
                                   "separately, or \"didn't file\")", f"{_es('estado civil tributario')} (soltero, "
                                   "cabeza de familia, casados declarando juntos o por separado, o \"no declaré\")"),

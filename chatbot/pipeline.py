@@ -44,6 +44,10 @@ PII_NAMES = {
 }
 # The prompt's own scaffolding echoed back ("[2] Title (award year: ...)") is never an answer.
 SCAFFOLD = re.compile(r"^\s*\[\d+\]|\(award year:|^\s*(question|sources?|answer)\s*:", re.I | re.M)
+# After a user shared sensitive data earlier, these ask about it again ("repeat it", "what was my ssn").
+ASKS_ABOUT_SHARED = re.compile(
+    r"\b(ssn|social|password|passcode|account|routing|card|pin|itin|repeat|say it|read it back|what was my|"
+    r"seguro social|contraseña|cuenta|tarjeta|repite|repítelo|cuál era mi)\b", re.I)
 ANSWER_TOKENS = 160  # 2-4 short sentences; a longer draft is the model wandering off
 YEAR_LEAD = {"en": "For the {year} award year: ", "es": "Para el año de ayuda {year}: "}
 
@@ -75,8 +79,10 @@ class Pipeline:
                cancel: threading.Event | None = None) -> Iterator[Token | Answer]:
         session = session or {}
         today = self.today or date.today()
-        history = [{"role": m["role"], "content": guards.redact_pii(str(m.get("content", ""))).text}
-                   for m in history or [] if m.get("role") in ("user", "assistant")]
+        redacted = [(m["role"], guards.redact_pii(str(m.get("content", ""))))
+                    for m in history or [] if m.get("role") in ("user", "assistant")]
+        history = [{"role": role, "content": r.text} for role, r in redacted]
+        shared_before = [k for role, r in redacted if role == "user" and r.warn for k in r.kinds]
         text = guards.clean_input(question or "")
         lang = guards.detect_language(text)
         problem = guards.check_length(text, self.settings.max_input_chars)
@@ -88,6 +94,10 @@ class Pipeline:
         # the kinds in WARN_KINDS (SSN, passwords, account numbers...) get the kind warning.
         turn = Turn(redaction.text, lang, pii_kinds=[k for k in redaction.kinds if k in guards.WARN_KINDS])
         turn.flags += [f"pii:{k}" for k in dict.fromkeys(redaction.kinds)]
+        if not turn.pii_kinds and shared_before and ASKS_ABOUT_SHARED.search(turn.text):
+            # "what was my ssn again?": the data was removed earlier and is never repeated.
+            turn.pii_kinds = list(dict.fromkeys(k for k in shared_before if k in guards.WARN_KINDS))
+            turn.flags.append("pii:history")
         signals = guards.injection_signals(turn.text)
         if signals:
             turn.flags += [f"injection:{s}" for s in signals]
@@ -223,6 +233,8 @@ class Pipeline:
                         break
                     accepted.append(sentence)
                     yield Token(sentence)
+                if draft_ok and _drifting(gate.buffer, source_words):
+                    draft_ok = False  # no need to wait for the sentence to end
                 if not draft_ok:
                     break
             if draft_ok:
@@ -245,7 +257,11 @@ class Pipeline:
         else:
             text, grounded = draft, True
             citations = [h.citation for h in hits if support_ratio(draft, content_words(h.entry.body)) >= 0.3] or [hits[0].citation]
+            if generation.finish_reason == "length":
+                flags.append("truncated")
         text = self._finish(text, hits, turn.lang)
+        if not accepted:
+            yield Token(text)  # nothing was shown yet: stream the grounded answer now
         yield Answer(text, _unique(citations), "answer", grounded, flags)
 
     def _sentence_ok(self, sentence: str, accepted: list[str], sources: list[str], source_words: set[str]) -> bool:
@@ -278,6 +294,11 @@ def _answer_prompt() -> str:
     from chatbot.prompts import prompt_text
 
     return prompt_text("answer")
+
+
+def _drifting(partial: str, source_words: set[str]) -> bool:
+    """A sentence still being written that is already mostly words the sources never use."""
+    return len(content_words(partial)) >= 10 and support_ratio(partial, source_words) < MIN_SUPPORT
 
 
 def _states_key_facts(draft: str, top_body: str) -> bool:
