@@ -25,23 +25,16 @@ from typing import Iterator
 
 from chatbot import award_year as ay
 from chatbot import guards
-from chatbot.answers import Answer, Citation, Token
+from chatbot.answers import Answer, Token
 from chatbot.config import Settings
 from chatbot.grounded import (
     MIN_SUPPORT, SentenceGate, content_words, fallback_text, is_degenerate, passages_block, support_ratio,
 )
 from chatbot.history import follow_up_query, trim_history
 from chatbot.prompts import chat_template, render, reply
+from chatbot.replies import Replies, finish, refusal_name, unique
 
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
-PII_NAMES = {
-    "en": {"ssn": "a Social Security number", "itin": "an ITIN", "username": "a username", "password": "a password", "account": "an account number",
-           "card": "a card number", "routing": "a routing number", "dob": "a date of birth",
-           "phone": "a phone number", "email": "an email address"},
-    "es": {"ssn": "un número de Seguro Social", "itin": "un ITIN", "username": "un nombre de usuario", "password": "una contraseña", "account": "un número de cuenta",
-           "card": "un número de tarjeta", "routing": "un número de ruta bancaria", "dob": "una fecha de nacimiento",
-           "phone": "un número de teléfono", "email": "un correo electrónico"},
-}
 # The prompt's own scaffolding echoed back ("[2] Title (award year: ...)") is never an answer.
 SCAFFOLD = re.compile(r"^\s*\[\d+\]|\(award year:|^\s*(question|sources?|answer)\s*:", re.I | re.M)
 # After a user shared sensitive data earlier, these ask about it again ("repeat it", "what was my ssn").
@@ -49,7 +42,6 @@ ASKS_ABOUT_SHARED = re.compile(
     r"\b(ssn|social|password|passcode|account|routing|card|pin|itin|repeat|say it|read it back|what was my|"
     r"seguro social|contraseña|cuenta|tarjeta|repite|repítelo|cuál era mi)\b", re.I)
 ANSWER_TOKENS = 160  # 2-4 short sentences; a longer draft is the model wandering off
-YEAR_LEAD = {"en": "For the {year} award year: ", "es": "Para el año de ayuda {year}: "}
 
 
 @dataclass
@@ -72,6 +64,7 @@ class Pipeline:
         self.entries = {e.id: e for e in (entries or (retriever.entries if retriever else []))}
         self.today = today
         self.history_tokens = history_tokens
+        self.replies = Replies(self.entries)
         self.template = chat_template("system", human=_answer_prompt())
 
     # -- the turn ---------------------------------------------------------------------------
@@ -122,9 +115,9 @@ class Pipeline:
     def _dispatch(self, turn, route, reason, calculator, history, session, today, cancel):
         lang, flags = turn.lang, turn.flags
         if route == "smalltalk":
-            yield self._template("thanks" if reason == "thanks" else "smalltalk", lang, "smalltalk", flags)
+            yield self.replies.answer("thanks" if reason == "thanks" else "smalltalk", lang, "smalltalk", flags)
         elif route == "refuse":
-            yield self._template(_refusal(reason), lang, "refuse", flags)
+            yield self.replies.answer(refusal_name(reason), lang, "refuse", flags)
         elif route == "redirect":
             yield self._redirect(turn, reason, history, session, today)
         elif route == "calculator":
@@ -133,11 +126,7 @@ class Pipeline:
             yield from self._knowledge(turn, history, session, today, cancel)
 
     def _with_pii_warning(self, turn, route, calculator, history, session, today, cancel):
-        names = PII_NAMES.get(turn.lang, PII_NAMES["en"])
-        kinds = _join([names.get(k, k) for k in dict.fromkeys(turn.pii_kinds)], turn.lang)
-        warning = reply("pii_warning", turn.lang)
-        lead = warning.render(kinds=kinds)
-        citations = self._cite(warning.cite)
+        lead, citations = self.replies.pii_warning(turn.pii_kinds, turn.lang)
         rest = None
         if route in ("answer", "calculator", "redirect"):
             for event in self._dispatch(turn, route, "", calculator, history, session, today, cancel):
@@ -145,19 +134,15 @@ class Pipeline:
                     rest = event
         text = lead if rest is None or rest.route == "abstain" else f"{lead}\n\n{rest.text}"
         if rest is not None and rest.route != "abstain":
-            citations = _unique(rest.citations + citations)
+            citations = unique(rest.citations + citations)
         grounded = rest.grounded if rest is not None else True
         extra = [f for f in rest.flags if f not in turn.flags] if rest else []
         yield Answer(text, citations, "warn_pii", grounded, turn.flags + extra)
 
     # -- routes -----------------------------------------------------------------------------
-    def _template(self, name: str, lang: str, route: str, flags: list[str], **variables) -> Answer:
-        template = reply(name, lang)
-        return Answer(template.render(**variables), self._cite(template.cite), route, True, list(flags))
-
     def _redirect(self, turn: Turn, reason: str, history, session, today) -> Answer:
         if reason == "crisis":
-            return self._template("crisis", turn.lang, "redirect", turn.flags + ["crisis"])
+            return self.replies.answer("crisis", turn.lang, "redirect", turn.flags + ["crisis"])
         # Explain the general rule when we know it, then point to a person.
         template = reply("redirect", turn.lang)
         result = self._search(turn, history, session, today)
@@ -167,7 +152,7 @@ class Pipeline:
             parts.append(fallback_text([hit]))
             citations.append(hit.citation)
         parts.append(template.render())
-        return Answer("\n\n".join(parts), _unique(citations + self._cite(template.cite)), "redirect", True, turn.flags)
+        return Answer("\n\n".join(parts), unique(citations + self.replies.cite(template.cite)), "redirect", True, turn.flags)
 
     def _calculate(self, turn: Turn, calculator, history, session, today, cancel) -> Iterator[Token | Answer]:
         from chatbot import calc_chat
@@ -204,7 +189,7 @@ class Pipeline:
     def _knowledge(self, turn: Turn, history, session, today, cancel) -> Iterator[Token | Answer]:
         result = self._search(turn, history, session, today)
         if result is None or not result.found:
-            yield self._template("abstain", turn.lang, "abstain", turn.flags + ["low-confidence"])
+            yield self.replies.answer("abstain", turn.lang, "abstain", turn.flags + ["low-confidence"])
             return
         hits = result.hits
         sources = [h.entry.body for h in hits] + [h.entry.title for h in hits]
@@ -259,10 +244,10 @@ class Pipeline:
             citations = [h.citation for h in hits if support_ratio(draft, content_words(h.entry.body)) >= 0.3] or [hits[0].citation]
             if generation.finish_reason == "length":
                 flags.append("truncated")
-        text = self._finish(text, hits, turn.lang)
+        text = finish(text, hits, turn.lang)
         if not accepted:
             yield Token(text)  # nothing was shown yet: stream the grounded answer now
-        yield Answer(text, _unique(citations), "answer", grounded, flags)
+        yield Answer(text, unique(citations), "answer", grounded, flags)
 
     def _sentence_ok(self, sentence: str, accepted: list[str], sources: list[str], source_words: set[str]) -> bool:
         if is_degenerate("".join(accepted) + sentence) or SCAFFOLD.search(sentence):
@@ -271,23 +256,6 @@ class Pipeline:
             return False
         return support_ratio(sentence, source_words) >= MIN_SUPPORT
 
-    def _finish(self, text: str, hits, lang: str) -> str:
-        """Name the award year and hedge on unconfirmed facts."""
-        year = hits[0].award_year
-        if ay.is_valid(year) and year not in text:
-            text = YEAR_LEAD.get(lang, YEAR_LEAD["en"]).format(year=year) + text
-        if hits[0].entry.status == "unconfirmed":
-            text += "\n\n" + reply("unconfirmed", lang).render()
-        return text
-
-    def _cite(self, ids: list[str]) -> list[Citation]:
-        out = []
-        for entry_id in ids:
-            entry = self.entries.get(entry_id)
-            if entry is not None:
-                years = entry.award_years
-                out.append(Citation(entry.id, entry.title, entry.sources[0].url, ", ".join(years)))
-        return out
 
 
 def _answer_prompt() -> str:
@@ -305,21 +273,6 @@ def _states_key_facts(draft: str, top_body: str) -> bool:
     """A draft that states none of the top passage's numbers has not answered a numeric question."""
     facts = guards.extract_facts(top_body)
     return not facts or any(guards.grounding_check(f.text, [draft]).ok for f in facts)
-
-
-def _refusal(reason: str) -> str:
-    if reason == "prompt-injection":
-        return "injection"
-    return "refuse" if reason.startswith("off-topic") or reason == "default" else "harmful"
-
-
-def _join(items: list[str], lang: str) -> str:
-    word = " y " if lang == "es" else " and "
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
-
-
-def _unique(citations: list[Citation]) -> list[Citation]:
-    return list({c.id: c for c in citations}.values())
 
 
 def build_pipeline(settings: Settings, chat_model=None, log=print) -> Pipeline:
