@@ -18,8 +18,13 @@ What is NOT checked (the rule, so reviewers know what slips through):
   A single digit WITH a unit is checked ("6 years", "$5", "5%"), because those carry the facts.
 
 Units must be compatible: a dollar amount is supported by the same dollar amount or the same bare
-number in a source, but not by "10 years"; a bare number is supported by any use of that value.
-A positive amount is supported by its negative ("1,500" by "SAI -1,500"), not the other way round.
+number in a source, but not by "10 years"; a count needs the same unit ("120 payments" is not
+"120 months"; a range "8 to 15 weeks" gives both numbers the unit); a bare number is supported by
+any use of that value. A positive amount is supported by its negative ("1,500" by "SAI -1,500"),
+not the other way round. A month-day without a year ("Oct. 1") is supported by that day in any
+year. Times ("11:59 p.m." == "23:59") and phone numbers (digits only) are checked too.
+Ambiguous forms keep every reading and pass if any reading is supported ("03/04/2027").
+All patterns are linear-time on long pastes (tests/test_guards.py checks pathological inputs).
 Standard library only; `python -m pytest tests/test_grounding.py`.
 """
 from __future__ import annotations
@@ -216,18 +221,30 @@ UNIT_FAMILIES = {
 _UNIT_OF = [(re.compile(rf"(?:{p})$", re.I), family) for family, p in UNIT_FAMILIES.items()]
 
 
+# A number and a range separator right before a count: the "8 to " of "8 to 15 weeks".
+_RANGE_TAIL = re.compile(rf"(?<![\w.,])({NUM})(?:\s*-\s*|\s+(?:to|or|and|a|y|o)\s+|,\s+(?:(?:or|and|y|o)\s+)?)$",
+                         re.I)
+
+
 def _count(m, text):
-    """"120 payments" -> one fact; a range "8 to 15 weeks" / "10, 20 or 25 years" -> one per number."""
-    numbers = list(re.finditer(NUM, m.group("n")))
-    if any(re.fullmatch(r"(19|20)\d\d", n.group()) for n in numbers):
+    """"120 payments" -> one fact; a range "8 to 15 weeks" / "10, 20 or 25 years" -> one per number.
+
+    The range is collected backwards from the count, a few numbers at most: a regex that tried every
+    start of "1-1-1-..." would take quadratic time on a long paste."""
+    if re.fullmatch(r"(19|20)\d\d", m.group("n")):
         return None                 # "2027 many years..." : leave it to the year extractor
     unit = next(family for rx, family in _UNIT_OF if rx.search(m.group("u")))
-    base = m.start("n")
+    spans = [(m.start("n"), m.end())]
+    while len(spans) < 6:
+        window_start = max(0, spans[0][0] - 40)
+        before = _RANGE_TAIL.search(text, window_start, spans[0][0])
+        if not before or re.fullmatch(r"(19|20)\d\d", before.group(1)):
+            break
+        spans.insert(0, before.span(1))
     facts = []
-    for i, n in enumerate(numbers):
-        readings = parse_number(n.group())
-        end = m.end() if i == len(numbers) - 1 else base + n.end()
-        facts.append(("count", readings[0], readings[1:], base + n.start(), end, unit))
+    for start, end in spans:
+        readings = parse_number(re.match(NUM, text[start:end]).group())
+        facts.append(("count", readings[0], readings[1:], start, end, unit))
     return facts
 
 
@@ -262,7 +279,8 @@ _MONEY_FORMS = (
     rf"(?<![\w.,])(?P<n>{NUM})\s+(?P<mult>million|billion|millones|mill[oó]n|mil)\b",  # 1.5 million, 60 mil
 )
 _EXTRACTORS = [
-    (r"\bhttps?://\S+|\b(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:gov|org|com|edu|net|us|io)\b(?:/\S*)?", _skip, re.I),
+    (r"\bhttps?://\S+|(?<![\w.-])(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:gov|org|com|edu|net|us|io)\b(?:/\S*)?",
+     _skip, re.I),
     (r"\[\d+(?:\s*[,-]\s*\d+)*\]|(?m:^[ \t]*(?:\d{1,2}[.)]|\(\d{1,2}\))[ \t])|\b24/7\b", _skip, 0),
     (r"(?<![\w+-])(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]?(?:[0-9A-Z][\s.-]?){6}[0-9A-Z](?![0-9A-Za-z])",
      _phone, 0),  # toll-free, also vanity "1-800-4-FED-AID" (upper-case letters only)
@@ -281,7 +299,7 @@ _EXTRACTORS = [
     *((p, _named_date, re.I) for p in _PARTIAL_NAMED),
     # Up to two words between number and unit ("120 qualifying monthly payments"), but not a number
     # ("150 to 599 hours") and not a rate ("5,000 a year" is an amount per year, not a count of years).
-    (rf"(?<![\w.,])(?P<n>{NUM}(?:\s*(?:,|-|to|or|and|a|y|o)\s*{NUM})*)"
+    (rf"(?<![\w.,])(?P<n>{NUM})"
      rf"(?:-|\s+(?:(?!(?:a|an|per|each|every|por|al)\s)[^\W\d][\w-]*\s+){{0,2}}?)(?P<u>{_UNITS})\b", _count, re.I),
     (r"(?<![\w$.,/-])(?:19|20)\d\d(?![\w%]|[.,/-]\d)", _bare_year, 0),
     (r"\b\d+(?:st|nd|rd|th|er|do|ro|to|vo|º|°|ª)(?!\w)|\b[A-Za-z]{1,6}[-.]?\d+(?:-\d+)*\b|\b\d+[A-Za-z]+\b"
@@ -316,6 +334,10 @@ def _extract(text: str) -> list[Fact]:
                 continue
             for kind, value, alternatives, *span in result if isinstance(result, list) else [result]:
                 s, e, unit = span or (start, end, "")
+                if s < start:       # the first numbers of a range, before the match ("8 to" 15 weeks)
+                    if any(claimed[s:e]):
+                        continue
+                    claimed[s:e] = b"\1" * (e - s)
                 if value.startswith("-") and folded[s - 1:s] == "-":
                     s -= 1          # show the sign in the reported text: "-1,500"
                 facts.append(Fact(kind, text[s:e], value, s, e, tuple(alternatives), unit))

@@ -161,8 +161,8 @@ REDIRECT_RULES = [
 
 # -- harmful: refuse even when the question is about aid -----------------------------------------
 _INTENT = (r"\b(?:how (?:do|can|could|would|should) (?:i|we|you|u|my \w+)|how to|can (?:i|we)|could (?:i|we)|"
-           r"should (?:i|we|my \w+)|help me|teach me|want to|wanna|trying to|gonna|going to|best way to|is there a way to|"
-           r"como|puedo|podemos|quiero|queremos)\b[^.?!]{0,40}")
+           r"should (?:i|we|my \w+)|help me|teach me|want to|wanna|trying to|gonna|going to|best way to|"
+           r"is there a way to|como|puedo|podemos|quiero|queremos)\b[^.?!]{0,40}")
 _MONEY_THINGS = (r"(?:savings|income|money|assets?|account|bank account|business|house|property|investments|"
                  r"crypto|cash|earnings|job|ingresos|ahorros|dinero|cuenta)")
 HARMFUL_RULES = [
@@ -250,7 +250,7 @@ AID_TERMS = _rx(
     r"\breembolso\b|\bcondonacion\b|\bperdon de\b|\bverificacion\b|\b(?:in)?dependiente\b|\bindice de ayuda\b")
 
 # -- calculator requests: (calculator, topic, ask, facts); all three must match ------------------
-_SAI_NUMBER = r"\b(?:sai|efc|indice(?: de ayuda)?)\b[^.?!\d-]{0,20}-?\$?\d|-?\d[\d,]*\s*(?:sai|efc)\b"
+_SAI_NUMBER = r"\b(?:sai|efc|indice(?: de ayuda)?)\b[^.?!\d-]{0,20}-?\$?\d|(?<![\d,])-?\d[\d,]*\s*(?:sai|efc)\b"
 _MONEY_FACT = (r"\$\s?\d|\b\d+(?:\.\d+)?\s?(?:k|mil|thousand|grand)\b|\b\d{1,3}(?:,\d{3})+\b|\b(?:owe|debo|balance|"
                r"borrowed|make|makes|earn|earns|income|salary|agi|gano|ganan?)\b[^.?!]{0,20}\d")
 CALCULATOR_RULES = [

@@ -181,8 +181,8 @@ _DETECTORS: list[tuple[str, re.Pattern, object]] = [
                             rf"(?:(?:good|strong|safe|secure|decent|ok|okay|valid|bad|weak|buena|segura|fuerte)\s+)?"
                             rf"(?:enough\s+)?(?:as\s+(?:a\s+|my\s+)?)?{_PW}\b", re.I),
      lambda m, t: _password_like(_v(m))),
-    ("password", re.compile(rf"{_VALUE}[\"'”]?\s+(?:is|was|es|era)\s+(?:my|mi|the|la|el)\s+(?:[\w-]+\s+){{0,2}}"
-                            rf"{_PW}\b", re.I), lambda m, t: _password_like(_v(m))),
+    ("password", re.compile(rf"(?<![^\s\"'“]){_VALUE}[\"'”]?\s+(?:is|was|es|era)\s+(?:my|mi|the|la|el)\s+"
+                            rf"(?:[\w-]+\s+){{0,2}}{_PW}\b", re.I), lambda m, t: _password_like(_v(m))),
     ("username", re.compile(r"\b(?:user\s?name|user\s?id|login|usuario|nombre\s+de\s+usuario|"
                             r"fsa\s?id(?:\s+(?:user\s?name|login))?)\b\s*(?P<sep>is\b|es\b|was\b|:|=)?\s*"
                             r"[\"'“]?(?P<v>[\w.@+-]{3,})", re.I),
@@ -241,8 +241,9 @@ def find_pii(text: str) -> list[PiiMatch]:
             if free(start, end) and (accept is None or accept(m, text)):
                 taken.append((start, end, kind and _relabel(kind, text, start, end)))
     # Dates of birth: a date (any format the grounding parser reads) right after a birth keyword.
-    dates = [f for f in extract_facts(text) if f.kind == "date"]
-    for kw in _DOB_KW.finditer(text):
+    keywords = list(_DOB_KW.finditer(text))
+    dates = [f for f in extract_facts(text) if f.kind == "date"] if keywords else []
+    for kw in keywords:
         for f in dates:
             if kw.end() <= f.start <= kw.end() + 25 and free(f.start, f.end):
                 taken.append((f.start, f.end, "dob"))

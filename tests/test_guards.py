@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+import time
+
 from chatbot import guards
 from chatbot.guards import (RouteDecision, check_length, classify, clean_input, detect_language, injection_signals,
                             neutralize)
@@ -407,3 +409,25 @@ def test_guards_is_the_import_point():
     for name in ("redact_pii", "find_pii", "pii_echo", "extract_facts", "grounding_check", "Fact", "Grounding",
                  "Redaction", "PiiMatch", "PLACEHOLDERS", "WARN_KINDS"):
         assert name in guards.__all__ and hasattr(guards, name)
+
+
+# -- no regex blow-up on long pastes -------------------------------------------------------------
+
+PATHOLOGICAL = ["1,", "1.", "1-", "1, ", "1 to ", "1/", "1:", "$1,", "a1", "-1", "ignore ", "password is ", "a",
+                "10/1/2026 ", "30 de junio de ", "@a.", "[1]", " ", "<|x|>", "account - ", "born ", "123-", "1.1,",
+                "may 1 ", "pw ", "\n", "social 123456789 ", "x@y.co ", "(555) 201-3344 ", "4111 ", "1 2 3 years "]
+
+
+@pytest.mark.parametrize("unit", PATHOLOGICAL)
+def test_guards_stay_fast_on_4000_character_pastes(unit):
+    # A nested quantifier once took minutes on "1,1,1,..."; every guard must be near-linear.
+    text = (unit * (4000 // len(unit) + 1))[:4000]
+    start = time.perf_counter()
+    guards.redact_pii(text)
+    guards.classify(text)
+    guards.injection_signals(text)
+    guards.neutralize(text)
+    guards.detect_language(text)
+    guards.grounding_check(text, [text])
+    guards.pii_echo(text, text)
+    assert time.perf_counter() - start < 3.0
