@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     from chatbot.ui import create_app
 
-    app, _ = create_app(lambda: build_pipeline(settings))
+    app, _ = create_app(lambda: build_pipeline(settings), settings)
     print(f"Student Aid Helper on http://{settings.host}:{settings.port} (model: {settings.model})", flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
     return 0

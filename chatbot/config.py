@@ -24,6 +24,12 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "finaid-chatbot"
 
 
+def default_schools_dir() -> Path:
+    from chatbot.kb import default_root  # the profiles live beside the schools' knowledge entries
+
+    return default_root() / "schools"
+
+
 @dataclass(frozen=True)
 class Settings:
     model: str = "embedded"
@@ -36,6 +42,11 @@ class Settings:
     temperature: float = 0.0
     generation_timeout_s: float = 60.0
     max_input_chars: int = 4000
+    # Public-use limits of the web app (chatbot/ui.py).
+    rate_limit_per_minute: int = 20  # questions per client address per minute
+    queue_size: int = 64  # people who may wait in line per surface (page, widget) before "busy"
+    concurrency: int = 1  # answers generated at once per surface; the model runs one at a time anyway
+    schools_dir: Path = field(default_factory=default_schools_dir)  # school profiles: ID/school.yaml
 
     def __post_init__(self) -> None:
         if self.quantization not in QUANTIZATIONS:
@@ -56,6 +67,9 @@ class Settings:
             raise ConfigError(f"max_input_chars must be at least 100, got {self.max_input_chars}")
         if self.generation_timeout_s <= 0:
             raise ConfigError(f"generation_timeout_s must be positive, got {self.generation_timeout_s}")
+        for name in ("rate_limit_per_minute", "queue_size", "concurrency"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
 
 
 def _coerce(name: str, raw: object) -> object:

@@ -44,14 +44,15 @@ def test_a_failed_load_is_reported_and_the_server_stays_up():
     assert "went wrong" in reply and reply != STARTING
 
 
-def test_a_crash_mid_answer_gives_a_kind_message():
+def test_a_crash_mid_answer_gives_a_kind_message(retriever):
     from chatbot.ui import BotHolder, make_respond
 
     class Exploding(FakeChatModel):
         def stream(self, messages, **kwargs):
             raise RuntimeError("CUDA error: device-side assert")
 
-    holder = BotHolder(lambda: Pipeline(Exploding(), Settings()))
+    # With a retriever the question reaches the model (without one the pipeline abstains first).
+    holder = BotHolder(lambda: Pipeline(Exploding(), Settings(), retriever))
     holder._load()
     reply = list(make_respond(holder)("what is pell", []))[-1]
     assert "went wrong" in reply and "CUDA" not in reply
@@ -79,3 +80,71 @@ def test_help_lists_the_contract_flags():
     out = run_cli("app.py", "--help").stdout
     for flag in ("--model", "--quantization", "--host", "--port", "--config", "--device"):
         assert flag in out
+
+
+def _fake_app(tmp_path=None, **settings):
+    from chatbot.ui import create_app
+
+    extra = {"schools_dir": tmp_path} if tmp_path is not None else {}
+    s = Settings(**extra, **settings)
+    app, holder = create_app(lambda: Pipeline(FakeChatModel(), s), s)
+    assert holder.ready.wait(10)
+    return app
+
+
+def test_every_response_carries_the_security_headers_and_only_schools_may_frame_their_widget():
+    client = TestClient(_fake_app())
+    page = client.get("/")
+    assert page.headers["content-security-policy"].startswith("frame-ancestors 'self';")
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    redirect = client.get("/embed?school=demo", follow_redirects=False)
+    assert redirect.status_code == 307 and redirect.headers["location"] == "embed/?school=demo"
+    widget = client.get("/embed?school=demo")
+    assert widget.status_code == 200 and "gradio_config" in widget.text
+    assert widget.headers["content-security-policy"].startswith(
+        "frame-ancestors http://localhost:8000 http://127.0.0.1:8000;")
+    assert client.get("/healthz").headers["x-content-type-options"] == "nosniff"
+
+
+def test_unknown_or_missing_school_ids_get_a_clear_error_page():
+    client = TestClient(_fake_app())
+    unknown = client.get("/embed/?school=<script>x</script>")
+    assert unknown.status_code == 404 and "This chat is not available here" in unknown.text
+    assert "<script>x" not in unknown.text and "&lt;script&gt;x" in unknown.text  # the id is escaped
+    assert "1-800-4-FED-AID" in unknown.text
+    missing = client.get("/embed/")
+    assert missing.status_code == 400 and "needs a school id" in missing.text
+    assert client.get("/?school=nope").status_code == 404
+
+
+def test_the_snippet_page_shows_the_embed_code_for_this_server():
+    client = TestClient(_fake_app())
+    page = client.get("/embed/snippet?school=demo")
+    assert page.status_code == 200 and "Demo College" in page.text
+    assert "&lt;iframe src=&quot;http://testserver/embed?school=demo&quot;" in page.text
+    assert "http://localhost:8000" in page.text
+    assert client.get("/embed/snippet?school=nope").status_code == 404
+
+
+def test_a_broken_school_profile_stops_start_up_with_the_problem(tmp_path):
+    from chatbot.schools import SchoolError
+
+    (tmp_path / "x-college").mkdir()
+    (tmp_path / "x-college" / "school.yaml").write_text("name: X\ncolour: red\ncontact: {office: Aid}\n")
+    with pytest.raises(SchoolError, match="colour 'red' is not valid"):
+        _fake_app(tmp_path)
+
+
+def test_the_chat_api_is_rate_limited_per_client_with_a_friendly_message():
+    from gradio_client import Client
+
+    from chatbot.i18n import strings
+    from tests.browser_support import serve
+    from tests.conftest import free_port
+
+    with serve(_fake_app(rate_limit_per_minute=1), free_port()) as base:
+        client = Client(base + "/", verbose=False)
+        first = client.predict("What is the FAFSA?", api_name="/chat")
+        second = client.predict("What is the FAFSA?", api_name="/chat")
+    assert first != strings("en")["busy"] and second == strings("en")["busy"]
