@@ -32,11 +32,22 @@ def main(argv: list[str] | None = None) -> int:
         except ModelError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+    from chatbot.storage import RetentionJob, StorageConfigError, open_store
     from chatbot.ui import create_app
 
-    app, _ = create_app(lambda: build_pipeline(settings), settings)
+    try:
+        store = open_store(model=settings.model)
+    except StorageConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    retention = RetentionJob(store).start()
+    app, _ = create_app(lambda: build_pipeline(settings), settings, feedback=store)
     print(f"Student Aid Helper on http://{settings.host}:{settings.port} (model: {settings.model})", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    finally:
+        retention.stop()
+        store.close()
     return 0
 
 

@@ -3,6 +3,7 @@
     ask "QUESTION" [--json] [--model ...]   one answer on stdout
     prepare [--model ...]                   convert/download the model once, so `make run` starts fast
     calc NAME --field value ... [--json]    run an aid calculator directly
+    report [--school ID] [--since DATE] --out DIR   the aid office's report from stored turns
 
 Each command lives in its own module and is imported only when called, so `--help` is instant.
 """
@@ -16,6 +17,7 @@ COMMANDS = {
     "ask": "chatbot.cli:ask_main",
     "prepare": "chatbot.cli:prepare_main",
     "calc": "chatbot.calc_cli:main",
+    "report": "chatbot.report:main",
 }
 
 if __name__ == "__main__":

@@ -44,7 +44,15 @@ class FeedbackRecord:
 
 
 class FeedbackSink(Protocol):
-    def record_turn(self, turn: TurnRecord) -> None: ...
+    def start_turn(self, turn_id: str, question: str, session_id: str = "", school: str | None = None,
+                   lang: str = "en", model: str | None = None) -> None:
+        """Before generation, so a crash mid-answer leaves the turn marked incomplete, not missing."""
+
+    def fail_turn(self, turn_id: str) -> None:
+        """The answer broke; the user saw an error message."""
+
+    def record_turn(self, turn: TurnRecord) -> None:
+        """The finished turn (completes the started one); committed before the user sees the answer."""
 
     def record_feedback(self, turn_id: str, rating: str | None, comment: str | None = None) -> None:
         """A later call for the same turn replaces the earlier one (a comment follows the thumb)."""
@@ -58,6 +66,11 @@ class MemoryFeedbackSink:
         self.turns: OrderedDict[str, TurnRecord] = OrderedDict()
         self.feedback: OrderedDict[str, FeedbackRecord] = OrderedDict()
         self._lock = threading.Lock()
+
+    def start_turn(self, *args, **kwargs) -> None:
+        """Nothing: memory keeps finished turns only (it does not survive a crash anyway)."""
+
+    def fail_turn(self, turn_id: str) -> None: ...
 
     def record_turn(self, turn: TurnRecord) -> None:
         with self._lock:

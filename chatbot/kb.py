@@ -104,7 +104,12 @@ def _line(node: yaml.Node) -> int:
 def parse_file(path: Path, root: Path, today: date | None = None) -> tuple[Entry | None, list[Problem]]:
     """Parse and validate one file on its own (cross-file checks are in `scan`)."""
     f = FileProblems(Path(path), Path(root))
-    node, body, body_line = _split(f, f.path.read_text(encoding="utf-8"))
+    try:
+        text = f.path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        f.add(1, f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return None, f.problems
+    node, body, body_line = _split(f, text)
     if node is None:
         return None, f.problems
     source_lines: list[dict[str, int]] = []
@@ -130,10 +135,11 @@ def scan(root: Path, today: date | None = None) -> tuple[list[Entry], list[Probl
     root = Path(root)
     if not root.is_dir():
         return [], [Problem(str(root), 0, "knowledge folder not found")]
-    entries, problems = [], []
-    if not entry_files(root):
+    files = entry_files(root)
+    if not files:
         return [], [Problem(str(root), 0, "no knowledge files (*.md) found")]
-    for path in entry_files(root):
+    entries, problems = [], []
+    for path in files:
         entry, found = parse_file(path, root, today)
         problems += found
         if entry:

@@ -316,7 +316,7 @@ class Embedder:
     """all-MiniLM-L6-v2 sentence embeddings: mean pooling over tokens, L2-normalized, float32."""
 
     def __init__(self, folder: Path, device: str = "cpu", batch_size: int = 64):
-        self.name = "all-MiniLM-L6-v2"
+        self.name = "all-MiniLM-L6-v2;mean-pool;l2;max256"  # part of the retrieval cache key
         self.tokenizer = AutoTokenizer.from_pretrained(folder)
         self.model = AutoModel.from_pretrained(folder, dtype=torch.float32).to(device).eval()
         self.device, self.batch_size = device, batch_size

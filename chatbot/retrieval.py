@@ -143,7 +143,11 @@ class Retriever:
         ids = self.bm25.get_tokens_ids(tokens)
         n = len(self.entries)
         lexical = self.bm25.get_scores(ids) if ids else np.zeros(n, dtype=np.float32)
-        dense = self.vectors @ self.embedder.embed([query])[0] if mode != "bm25" else np.zeros(n, dtype=np.float32)
+        dense = np.zeros(n, dtype=np.float32)
+        if mode != "bm25":
+            # einsum, not @: a matrix-vector product goes to multi-threaded BLAS, which on a busy
+            # 2-core machine measured 3 ms p50 / 17 ms p95 at 10,000 entries; einsum 0.8 / 1.8 ms.
+            dense = np.einsum("ij,j->i", self.vectors, self.embedder.embed([query])[0])
         eligible = self.general | (self.school == school) if school else self.general
         fused = np.zeros(n, dtype=np.float64)
         if mode != "dense":

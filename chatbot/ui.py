@@ -96,6 +96,11 @@ class Chat:
                 chat.append({"role": "assistant", "content": safe_markdown(notice)})
                 yield chat, state
                 return
+            # A 'started' row before generation: a crash mid-answer leaves it marked incomplete.
+            await asyncio.to_thread(self._record, self.sink.start_turn, turn_id,
+                                    guards.redact_pii(pending["question"]).text,
+                                    getattr(request, "session_hash", None) or "", state.get("school"), state["lang"],
+                                    self.holder.pipeline.chat_model.name)
             session = {"school": state["school"]} if state.get("school") else None
             history = history_for_pipeline(state["turns"])
             shown, final = "", None
@@ -109,6 +114,7 @@ class Chat:
                 else:
                     final = event
             if final is None:
+                await asyncio.to_thread(self._record, self.sink.fail_turn, turn_id)
                 return
             if not shown:
                 chat.append({"role": "assistant", "content": ""})
@@ -126,6 +132,7 @@ class Chat:
             yield chat, state
         except Exception:  # the user sees a kind message; the details go to the log
             log.exception("answer failed")
+            await asyncio.to_thread(self._record, self.sink.fail_turn, turn_id)
             chat.append({"role": "assistant", "content": safe_markdown(s["failed"])})
             yield chat, state
         finally:
@@ -166,7 +173,9 @@ class Chat:
 
     def comment(self, text: str, state: dict, request: gr.Request):
         feedback, s = state.get("feedback"), strings(state["lang"])
-        text = guards.redact_pii((text or "").strip()[:MAX_COMMENT_CHARS]).text
+        # Redact, then cut: cutting first could split an SSN so the redactor no longer sees it, and a
+        # placeholder longer than what it replaces could push the comment past the limit.
+        text = guards.redact_pii((text or "").strip()).text[:MAX_COMMENT_CHARS]
         if feedback and text and self.feedback_limiter.allow(self.client(request)):
             self._record(self.sink.record_feedback, feedback["turn_id"], feedback["rating"], text)
         return gr.update(value=""), gr.update(visible=False), s["feedback_thanks"]
@@ -289,10 +298,24 @@ def build_blocks(chat: Chat, compact: bool, api: bool = False) -> gr.Blocks:
                 """One answer as plain text (what scripts and the Gradio client call)."""
                 if not chat.limiter.allow(chat.client(request)):
                     return strings("en")["busy"]
-                reply = ""
-                for reply in respond(message, []):
-                    pass
-                return reply
+                pipeline = chat.holder.pipeline
+                if pipeline is None:
+                    return next(respond(message, []))
+                # A sync handler: Gradio runs it in a worker thread, so these writes never block the loop.
+                turn_id = new_turn_id()
+                question, session = guards.redact_pii(message or "").text, getattr(request, "session_hash", None) or ""
+                chat._record(chat.sink.start_turn, turn_id, question, session, None, "en", pipeline.chat_model.name)
+                final = None
+                try:
+                    for final in pipeline.answer(message, []):
+                        pass
+                except Exception:
+                    log.exception("answer failed")
+                    chat._record(chat.sink.fail_turn, turn_id)
+                    return FAILED
+                # Committed before the caller has the answer (completes the 'started' row).
+                chat._record(chat.sink.record_turn, TurnRecord(turn_id, question, final, session, None, "en"))
+                return final.text
 
             gr.api(chat_api, api_name="chat", api_visibility="undocumented",
                    concurrency_limit=chat.settings.concurrency, concurrency_id="answer")

@@ -11,7 +11,8 @@ Questions without a year are read as of --today (default: the day the dataset wa
 numbers do not drift as the calendar moves.
 
 --bench also times index builds (cold, then from the cache) and query latency (p50/p95) on the real
-knowledge base and on a synthetic 10,000-entry one made by shuffling sentences of the real entries.
+knowledge base and on a synthetic 10,000-entry one made by shuffling sentences of the real entries
+(kept in the cache after its first, slow build: "cached" in the build column means it was reused).
 Exit status 1 if hybrid recall@3 < 0.95, or with --bench if the 10,000-entry p95 is 50 ms or more.
 """
 from __future__ import annotations
@@ -98,16 +99,15 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def bench(name: str, entries: list[Entry], embedder, questions: list[str], today: date) -> dict:
-    with tempfile.TemporaryDirectory() as cache:
-        started = time.perf_counter()
-        Retriever.build(entries, embedder, Path(cache))
-        cold = time.perf_counter() - started
-        started = time.perf_counter()
-        retriever = Retriever.build(entries, embedder, Path(cache))
-        warm = time.perf_counter() - started
-        assert retriever.from_cache
-    row = {"kb": name, "entries": len(entries), "build_s": cold, "cached_s": warm}
+def bench(name: str, entries: list[Entry], embedder, questions: list[str], today: date, cache: Path) -> dict:
+    """Build (timed), build again from the cache (timed), then time queries. A KB already cached
+    in `cache` reports no cold build time: delete the cache folder to measure it again."""
+    started = time.perf_counter()
+    first = Retriever.build(entries, embedder, cache)
+    cold = None if first.from_cache else time.perf_counter() - started
+    started = time.perf_counter()
+    retriever = Retriever.build(entries, embedder, cache)
+    row = {"kb": name, "entries": len(entries), "build_s": cold, "cached_s": time.perf_counter() - started}
     for mode in ("bm25", "hybrid"):
         for q in questions[:5]:  # warm-up: first calls allocate buffers
             retriever.search(q, mode=mode, today=today)
@@ -153,11 +153,15 @@ def main(argv: list[str]) -> int:
     print(f"hybrid recall@3 {table['hybrid']['r@3']:.3f} {'>=' if ok else '<'} {MIN_RECALL_AT_3}: {'PASS' if ok else 'FAIL'}")
     if args.bench:
         questions = [c["question"] for c in cases]
-        rows = [bench("real", entries, embedder, questions, today)]
-        rows.append(bench("synthetic", synthetic_entries(entries, args.synthetic), embedder, questions, today))
+        with tempfile.TemporaryDirectory() as fresh:  # the real KB is small: always time a cold build
+            rows = [bench("real", entries, embedder, questions, today, Path(fresh))]
+        # The synthetic index takes minutes to embed on CPU, so it stays in the cache for reruns.
+        rows.append(bench("synthetic", synthetic_entries(entries, args.synthetic), embedder, questions, today,
+                          default_cache_dir()))
         print(f"\n{'kb':<10}{'entries':>8}{'build s':>9}{'cached s':>9}{'bm25 p50/p95 ms':>18}{'hybrid p50/p95 ms':>20}")
         for r in rows:
-            print(f"{r['kb']:<10}{r['entries']:>8}{r['build_s']:>9.2f}{r['cached_s']:>9.2f}"
+            cold = "cached" if r["build_s"] is None else f"{r['build_s']:.2f}"
+            print(f"{r['kb']:<10}{r['entries']:>8}{cold:>9}{r['cached_s']:>9.2f}"
                   f"{r['bm25'][0]:>10.1f} /{r['bm25'][1]:>6.1f}{r['hybrid'][0]:>12.1f} /{r['hybrid'][1]:>6.1f}")
         fast = rows[-1]["hybrid"][1] < MAX_P95_MS
         print(f"hybrid p95 at {rows[-1]['entries']} entries {'<' if fast else '>='} {MAX_P95_MS:.0f} ms: {'PASS' if fast else 'FAIL'}")

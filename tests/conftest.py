@@ -53,15 +53,17 @@ def wait_http(url: str, want: int = 200, timeout: float = 180.0, proc: subproces
 
 
 @pytest.fixture
-def start_app():
-    """Start `python app.py ARGS` on a free port; yields a function returning (base_url, process)."""
+def start_app(tmp_path):
+    """Start `python app.py ARGS` on a free port; yields a function returning (base_url, process).
+
+    The app stores turns under a temporary data directory unless the test's env says otherwise."""
     procs: list[subprocess.Popen] = []
 
     def start(*args: str, env: dict | None = None):
         port = free_port()
         proc = subprocess.Popen(
             [sys.executable, "app.py", "--port", str(port), *args],
-            cwd=ROOT, env={**os.environ, **(env or {})},
+            cwd=ROOT, env={**os.environ, "CHATBOT_DATA_DIR": str(tmp_path / "data"), **(env or {})},
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         procs.append(proc)

@@ -123,8 +123,11 @@ def test_load_kb_refuses_a_broken_base(broken):
         kb.load_kb(broken.root, TODAY)
 
 
-def test_missing_folder_is_a_problem(tmp_path):
+def test_missing_folder_empty_folder_and_non_utf8_file_are_problems(tmp_path):
     assert "not found" in kb.check(tmp_path / "nope")[0].message
+    assert "no knowledge files" in kb.check(tmp_path)[0].message
+    (tmp_path / "latin1.md").write_bytes("---\ntitle: Préstamos\n---\n".encode("latin-1"))
+    assert "not UTF-8" in kb.check(tmp_path)[0].message
 
 
 def _cli(*args, env=None):
