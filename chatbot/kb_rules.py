@@ -22,7 +22,7 @@ LANGS = ("en", "es")
 TOPICS = frozenset(
     "fafsa deadlines sai dependency pell workforce-pell fseog work-study teach loans loan-limits "
     "interest-rates parent-plus grad-loans repayment pslf default eligibility verification "
-    "special-circumstances coa award-letters scams help state-aid taxes school".split()
+    "special-circumstances coa award-letters scams help state-aid taxes school myths".split()
 )
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -9,7 +9,8 @@ Ranking, in order:
    from BM25; typos in query words are corrected against the index vocabulary (one edit) first;
 2. eligibility: an operator's entry (school: X) exists only when searching for school X;
 3. weights: entries outside the asked award years x0.5; the next award year x0.85 when the question
-   names no year (the year in progress comes first); an entry in the other language x0.9;
+   names no year (the year in progress comes first); an entry in the other language x0.9; an entry
+   correcting a myth x0.6 unless the question asks about a claim or names a figure it discusses;
 4. order rules: the language twin in the question's language replaces the other one; a school entry
    outranks general entries that share a topic with it; an entry that supersedes another (or is
    superseded) ranks above it from its effective date on (below it before that date).
@@ -24,6 +25,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -47,6 +49,12 @@ POOL = 100  # candidates taken from each ranking before fusion
 SCHOOL_WINDOW = 5  # a school entry this high up outranks the general entries on its topics
 # Below this confidence the pipeline should say "I don't know" rather than answer (see _confidence).
 NOT_FOUND_BELOW = 0.35
+# An entry correcting a public myth ranks lower for a plain question (see knowledge/README.md).
+MYTH_WEIGHT = 0.6
+CLAIM_WORDS = re.compile(
+    r"\b(true|really|heard|rumou?rs?|myths?|claims?|fake|saw (?:online|on|it)|read (?:online|that)|someone said|"
+    r"told me|is it|isn'?t it|verdad|cierto|escuch\w*|dicen|vi en|le[ií] que)\b"
+    r"|^\W*(is|are|does|do|did|can|will|was|were)\b", re.I)  # a yes/no question checks a claim
 
 
 @dataclass(frozen=True)
@@ -154,12 +162,12 @@ class Retriever:
             fused += WEIGHTS["bm25"] * _rrf(np.where(eligible & (lexical > 0), lexical, -np.inf))
         if mode != "bm25":
             fused += WEIGHTS["dense"] * _rrf(np.where(eligible, dense, -np.inf))
-        order = self._rank(fused, dense if mode != "bm25" else lexical, years, source, lang, today)[:k]
+        order = self._rank(fused, dense if mode != "bm25" else lexical, years, source, lang, today, query)[:k]
         hits = [Hit(self.entries[i], s, r, self._year_of(self.entries[i], years)) for r, (i, s) in enumerate(order, 1)]
         confidence = self._confidence([i for i, _ in order], ids, len(tokens) - len(ids), dense, years, mode)
         return SearchResult(hits, confidence, years, source, lang, mode)
 
-    def _rank(self, fused, tiebreak, years, source, lang, today) -> list[tuple[int, float]]:
+    def _rank(self, fused, tiebreak, years, source, lang, today, query="") -> list[tuple[int, float]]:
         """Apply weights and order rules to the fused scores; returns (entry index, score) best first.
         Equal fused scores (rank 1 in one list, 2 in the other) go to the higher `tiebreak` score."""
         pool = [int(i) for i in np.flatnonzero(fused > 0)]
@@ -172,6 +180,8 @@ class Retriever:
                 w *= 0.85
             if e.lang != lang:
                 w *= 0.9
+            if "myths" in e.topics and not _asks_about_claim(query, e.body):
+                w *= MYTH_WEIGHT
             score[i] = fused[i] * w
         for i in list(score):  # keep one language version of an entry: the question's, if present
             twin = self.by_id.get(_twin_id(self.entries[i]))
@@ -229,6 +239,16 @@ class Retriever:
         if ay.ALL in e.award_years:
             return ay.ALL
         return next((y for y in years if y in e.award_years), ", ".join(e.award_years))
+
+
+def _asks_about_claim(query: str, body: str) -> bool:
+    """The question doubts a claim ("is it true...", "I heard...") or names a figure the myth entry
+    discusses (3+ digits, not a year): then the entry that corrects the claim is the right answer."""
+    if CLAIM_WORDS.search(query):
+        return True
+    figures = {n.replace(",", "") for n in re.findall(r"\d[\d,]{2,}", query)}
+    figures = {n for n in figures if not re.fullmatch(r"20\d\d", n)}
+    return any(n in body.replace(",", "") for n in figures)
 
 
 def _rrf(scores: np.ndarray) -> np.ndarray:
