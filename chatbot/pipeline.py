@@ -41,6 +41,7 @@ SCAFFOLD = re.compile(r"^\s*\[\d+\]|\(award year:|^\s*(question|sources?|answer)
 ASKS_ABOUT_SHARED = re.compile(
     r"\b(ssn|social|password|passcode|account|routing|card|pin|itin|repeat|say it|read it back|what was my|"
     r"seguro social|contraseña|cuenta|tarjeta|repite|repítelo|cuál era mi)\b", re.I)
+CALC_REQUEST = re.compile(r"\b(calculate|calc it|work it out|run the numbers|calcul[aá]\w*|calc[uú]l\w*)\b", re.I)
 ANSWER_TOKENS = 160  # 2-4 short sentences; a longer draft is the model wandering off
 
 
@@ -107,6 +108,10 @@ class Pipeline:
             route, calculator = "calculator", decision.calculator or ongoing
         else:
             calculator = decision.calculator
+        if route in ("answer", "smalltalk") and CALC_REQUEST.search(turn.text):
+            # "calculate it for me" (what the calculator offer invites): the calculator asks which
+            # estimate, then only for the inputs it needs.
+            route, turn.calc_ongoing = "calculator", calculator or "choose"
         if turn.pii_kinds:
             yield from self._with_pii_warning(turn, route, calculator, history, session, today, cancel)
             return
@@ -170,12 +175,21 @@ class Pipeline:
                 else:
                     general = event
             if general is not None and general.route == "answer":
-                yield Answer(f"{general.text}\n\n{result.text}", general.citations, "answer", general.grounded,
-                             general.flags + flags[len(turn.flags):] + ["calc-offer"])
+                yield Answer(f"{general.text}\n\n{self._calc_offer(result.text, general, turn)}", general.citations,
+                             "answer", general.grounded, general.flags + flags[len(turn.flags):] + ["calc-offer"])
                 return
         if result.missing:
             flags.append("calc-needs-input")
         yield Answer(result.text, list(result.citations), "calculator", True, flags)
+
+    def _calc_offer(self, question: str, general: Answer, turn: Turn) -> str:
+        """The calculator's next question, when every number in it is backed by the cited entries or
+        the user's own words; otherwise a plain offer (an unbacked number is never shown)."""
+        support = [turn.text] + [c.award_year for c in general.citations] + [
+            self.entries[c.id].body for c in general.citations if c.id in self.entries]
+        if guards.grounding_check(question, support).ok:
+            return question
+        return reply("calc_offer", turn.lang).render()
 
     def _search(self, turn: Turn, history, session, today):
         if self.retriever is None:

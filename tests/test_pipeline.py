@@ -165,3 +165,14 @@ def test_embedded_model_never_sees_or_repeats_an_ssn(make, embedded_model):
     assert answer.route == "warn_pii"
     for text in (answer.text, "".join(streamed), str(pipeline.chat_model.seen)):
         assert "987 65 4321" not in text and "4321" not in text
+
+
+@pytest.mark.slow
+def test_calculator_offer_leads_to_the_calculator(make):
+    pipeline = make()
+    first, _ = run(pipeline, "how much can i borrow in federal loans as a freshman? im a dependent student")
+    assert first.route == "answer" and "calc-offer" in first.flags
+    history = [{"role": "user", "content": "how much can i borrow in federal loans as a freshman? im a dependent student"},
+               {"role": "assistant", "content": first.text}]
+    second, _ = run(pipeline, "calculate it for me", history)
+    assert second.route == "calculator"
