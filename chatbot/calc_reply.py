@@ -250,6 +250,8 @@ def _show(f: str, v: Any, li: int) -> str:
     """One input as the user would say it: $25,000, 6.39%, full-time (tiempo completo), yes (sí)."""
     if f in YES_NO_FIELDS or v in ("yes", "no"):
         return (YES if v in ("yes", True) else NO)[li]
+    if f == "dependents" and v == 0:
+        return ("none", "ninguno")[li]  # "no kids" restated in the user's terms, not as a bare 0
     if isinstance(v, (int, float)):
         text = f"{v:,.2f}".rstrip("0").rstrip(".") if isinstance(v, float) else f"{v:,}"
         return ("-$" + text[1:] if text.startswith("-") else "$" + text) if MONEY.match(f) else \
