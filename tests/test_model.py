@@ -134,3 +134,13 @@ def test_llama_architecture_loads_in_nf4_on_cuda(tmp_path):
     assert gen.new_tokens == 8
     assert embedded_dir(settings.cache_dir) == tokenizer_dir
     torch.cuda.empty_cache()
+
+
+def test_embedded_model_works_as_a_langchain_chat_model(embedded_model):
+    from langchain_core.prompts import ChatPromptTemplate
+
+    from chatbot.lc_chat import LocalChatModel
+
+    chain = ChatPromptTemplate.from_messages([("human", "{q}")]) | LocalChatModel(engine=embedded_model, max_new_tokens=12)
+    pieces = [c.content for c in chain.stream({"q": "What is a grant?"})]
+    assert len(pieces) > 1 and "".join(pieces).strip()
