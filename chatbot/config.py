@@ -41,11 +41,13 @@ class Settings:
     max_new_tokens: int = 256
     temperature: float = 0.0
     generation_timeout_s: float = 60.0
+    max_batch_size: int = 16  # requests decoded together by the engine; more wait in its queue
+    prefill_chunk: int = 512  # prompt tokens prefilled per engine step while others are decoding
     max_input_chars: int = 4000
     # Public-use limits of the web app (chatbot/ui.py).
     rate_limit_per_minute: int = 20  # questions per client address per minute
     queue_size: int = 64  # people who may wait in line per surface (page, widget) before "busy"
-    concurrency: int = 1  # answers generated at once per surface; the model runs one at a time anyway
+    concurrency: int = 16  # answers generated at once per surface (the engine batches them)
     schools_dir: Path = field(default_factory=default_schools_dir)  # school profiles: ID/school.yaml
 
     def __post_init__(self) -> None:
@@ -67,7 +69,7 @@ class Settings:
             raise ConfigError(f"max_input_chars must be at least 100, got {self.max_input_chars}")
         if self.generation_timeout_s <= 0:
             raise ConfigError(f"generation_timeout_s must be positive, got {self.generation_timeout_s}")
-        for name in ("rate_limit_per_minute", "queue_size", "concurrency"):
+        for name in ("rate_limit_per_minute", "queue_size", "concurrency", "max_batch_size", "prefill_chunk"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
 

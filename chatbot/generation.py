@@ -42,13 +42,16 @@ class Generation(Iterator[str]):
         self._text = ""  # for engines that feed text, not token ids
         self._sent = 0  # characters of the decoded text already handed out
         self._stopped = False
+        self.token_times: list[float] = []  # perf_counter() of each token's arrival (benchmarks)
         self._queue: queue.Queue = queue.Queue()
-        self.thread: threading.Thread | None = None  # the model's thread, joined on close()
+        self._finished = threading.Event()
+        self.has_producer = False  # set by the engine that will call finish(); close() waits for it
 
     # -- producer side (the model's thread) -------------------------------------------------
     def feed_tokens(self, ids: list[int]) -> None:
         if self._stopped:
             return
+        self.token_times.append(time.perf_counter())
         self._ids.extend(ids)
         self.new_tokens += len(ids)
         self._emit(self._decode(self._ids), final=False)
@@ -57,11 +60,15 @@ class Generation(Iterator[str]):
         """For engines that produce text directly (the fake model)."""
         if self._stopped:
             return
+        self.token_times.append(time.perf_counter())
         self.new_tokens += 1
         self._text += text
         self._emit(self._text, final=False)
 
     def finish(self, error: BaseException | None) -> None:
+        """The producer is done (error=None) or failed. Only the first call counts."""
+        if self._finished.is_set():
+            return
         if error is not None:
             self.finish_reason = "error"
             self._queue.put(error)
@@ -73,6 +80,7 @@ class Generation(Iterator[str]):
                 self.finish_reason = "length" if hit_max else "end"
         self.ended_at = time.perf_counter()
         self._queue.put(_DONE)
+        self._finished.set()
 
     def _emit(self, text: str, *, final: bool) -> None:
         for s in self.stop:
@@ -118,10 +126,14 @@ class Generation(Iterator[str]):
         if self.finish_reason is None:
             self.finish_reason = "cancelled"
         self.cancel.set()
-        # The model stops within one decode step; waiting for it keeps a closed generation from
-        # overlapping the next one, and a process exit from killing a thread mid-step.
-        if self.thread is not None and self.thread is not threading.current_thread():
-            self.thread.join(timeout=30)
+        # The model lets go within one decode step; waiting for that keeps the stats final and
+        # the model's work for this answer over before the caller moves on.
+        if self.has_producer:
+            self._finished.wait(timeout=30)
+
+    @property
+    def finished(self) -> bool:
+        return self._finished.is_set()
 
     def __del__(self) -> None:
         self.cancel.set()

