@@ -362,6 +362,12 @@ class ChatModel:
     def weight_bytes(self) -> int:
         return int(self.model.get_memory_footprint())
 
+    @property
+    def device_name(self) -> str:
+        if self.device == "cuda":
+            return torch.cuda.get_device_name(0)
+        return f"CPU ({os.cpu_count()} cores, {torch.get_num_threads()} torch threads)"
+
 
 class Embedder:
     """all-MiniLM-L6-v2 sentence embeddings: mean pooling over tokens, L2-normalized, float32."""

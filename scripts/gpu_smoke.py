@@ -11,42 +11,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import tempfile
 import time
 from pathlib import Path
 
 import torch
-from transformers import LlamaConfig, LlamaForCausalLM
+from random_llama import SHAPES, build_random_llama  # scripts/ is on sys.path when run as a script
 
 from chatbot.config import load_settings
-from chatbot.model import load_chat_model, prepare_embedded
-
-SHAPES = {  # from the published config.json files of these models
-    "8b": dict(hidden_size=4096, intermediate_size=14336, num_hidden_layers=32, num_attention_heads=32,
-               num_key_value_heads=8, vocab_size=128256, rope_theta=500000.0, max_position_embeddings=131072),
-    "3b": dict(hidden_size=3072, intermediate_size=8192, num_hidden_layers=28, num_attention_heads=24,
-               num_key_value_heads=8, vocab_size=128256, rope_theta=500000.0, max_position_embeddings=131072,
-               tie_word_embeddings=True),
-    "tiny": dict(hidden_size=256, intermediate_size=512, num_hidden_layers=2, num_attention_heads=4,
-                 num_key_value_heads=2, vocab_size=128256, max_position_embeddings=4096),
-}
-
-
-def build_random_llama(size: str, folder: Path, device: str) -> float:
-    started = time.perf_counter()
-    config = LlamaConfig(**SHAPES[size], torch_dtype="bfloat16")
-    with torch.device(device):
-        model = LlamaForCausalLM(config).to(torch.bfloat16)
-    model.save_pretrained(folder)
-    # Any Llama chat tokenizer will do for a smoke test: borrow the embedded model's (ids < vocab).
-    tokenizer_dir = prepare_embedded(load_settings().cache_dir, log=lambda *_: None)
-    for name in ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja"):
-        shutil.copy(tokenizer_dir / name, folder / name)
-    del model
-    if device == "cuda":
-        torch.cuda.empty_cache()
-    return time.perf_counter() - started
+from chatbot.model import load_chat_model
 
 
 def main() -> None:
