@@ -140,14 +140,17 @@ class Engine:
                 queued_gone = [r for r in self.waiting if self._ended(r)]
                 for request in queued_gone:
                     self.waiting.remove(request)
-            for request in queued_gone:
-                request.generation.finish(None)
-            with torch.inference_mode():
-                self._drop_ended()
-                if self.prefilling:
-                    self._prefill_step()
-                if self.running:
-                    self._decode_step()
+            try:
+                for request in queued_gone:
+                    request.generation.finish(None)
+                with torch.inference_mode():
+                    self._drop_ended()
+                    if self.prefilling:
+                        self._prefill_step()
+                    if self.running:
+                        self._decode_step()
+            except Exception as exc:  # a bug or e.g. out of memory mid-copy: the batch's state is
+                self._fail_all(exc)   # unknown, so its requests fail, and the engine serves on
         error = EngineClosed("the generation engine shut down before this answer finished")
         for request in [*self.waiting, *self.prefilling, *self.running]:
             request.generation.finish(error)
@@ -222,10 +225,7 @@ class Engine:
             self.kv.advance()
             tokens = pick_tokens(logits, self.running)
         except Exception as exc:  # the step failed for all of its rows; the engine itself goes on
-            for request in self.running:
-                request.generation.finish(exc)
-            self.running.clear()
-            self.kv.reset()
+            self._fail_all(exc, prefilling=False)
             return
         self.stats.decode_steps += 1
         self.stats.decode_rows += len(self.running)
@@ -233,6 +233,16 @@ class Engine:
             if self._emit(self.running[row], tokens[row]):
                 self._leave(row, None)
         self.stats.decode_s += time.perf_counter() - started
+
+    def _fail_all(self, error: Exception, prefilling: bool = True) -> None:
+        failed = self.running + (self.prefilling if prefilling else [])
+        self.running = []
+        if prefilling:
+            self.prefilling = []
+        self.kv.reset()
+        for request in failed:
+            request.cache = None
+            request.generation.finish(error)
 
     def _emit(self, request: Request, token: int) -> bool:
         """Hand one token to the request's Generation; True when the request is finished."""

@@ -69,15 +69,18 @@ class Generation(Iterator[str]):
         """The producer is done (error=None) or failed. Only the first call counts."""
         if self._finished.is_set():
             return
+        if error is None and not self._stopped:
+            try:
+                full = self._decode(self._ids) if self._ids else self._text
+                self._emit(full, final=True)
+            except Exception as exc:  # the consumer must hear of it, never wait forever
+                error = exc
+            if error is None and self.finish_reason is None:
+                hit_max = self.max_new_tokens is not None and self.new_tokens >= self.max_new_tokens
+                self.finish_reason = "length" if hit_max else "end"
         if error is not None:
             self.finish_reason = "error"
             self._queue.put(error)
-        elif not self._stopped:
-            full = self._decode(self._ids) if self._ids else self._text
-            self._emit(full, final=True)
-            if self.finish_reason is None:
-                hit_max = self.max_new_tokens is not None and self.new_tokens >= self.max_new_tokens
-                self.finish_reason = "length" if hit_max else "end"
         self.ended_at = time.perf_counter()
         self._queue.put(_DONE)
         self._finished.set()

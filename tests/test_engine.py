@@ -197,10 +197,11 @@ def test_a_request_whose_decoding_fails_does_not_stall_the_others(chat, refs):
         for piece in bad:
             pieces.append(piece)
     assert "".join(pieces) == decode(refs["fafsa"].ids[:2], skip_special_tokens=True)
-    assert bad.finish_reason == "error" and bad.new_tokens == 3  # nothing fed after the failure
     for name, request in zip(("pell", "scholarship"), good):
         assert collect(request.generation) == refs[name].text, name
         assert request.generation._ids == refs[name].ids, name
+    # Checked once the others are done: the failed request left the batch at once, nothing fed after.
+    assert bad.finish_reason == "error" and bad.new_tokens == 3 and len(bad.token_times) == 3
     # The engine keeps serving.
     fresh = chat.stream_ids(refs["hi"].prompt, max_new_tokens=6, repetition_penalty=PENALTY)
     collect(fresh)
@@ -263,10 +264,11 @@ def test_a_long_request_leaving_compacts_the_batch_and_the_short_one_stays_exact
                                     {"role": "user", "content": "Summarize."}])
     short = refs["hi"]
     assert len(long_prompt) - len(short.prompt) > COMPACT_MIN + 8
-    long_gen = submit(chat, long_prompt, 2).generation
+    # Four tokens: it is still decoding when "hi" joins (a prefill and a decode step share a loop).
+    long_gen = submit(chat, long_prompt, 4).generation
     short_gen = chat.stream_ids(short.prompt, max_new_tokens=12, repetition_penalty=PENALTY)
     collect(long_gen)
-    assert long_gen.new_tokens == 2
+    assert long_gen.new_tokens == 4
     collect(short_gen)
     assert short_gen._ids == short.ids[:12]
     assert any(by < 0 for by in shifts), shifts  # the common left padding was cut while "hi" ran
@@ -323,4 +325,30 @@ def test_closing_the_engine_fails_the_unfinished_requests(chat, refs):
             list(gen)
         assert gen.finish_reason == "error"
     assert running.new_tokens < MAX and queued.new_tokens == 0
-    assert not threading.main_thread() is engine._thread and not engine._thread.is_alive()
+    assert not engine._thread.is_alive()
+
+
+def test_an_error_while_finishing_one_request_does_not_kill_the_engine(chat, refs):
+    engine = Engine(chat.model, chat.engine.eos_ids, max_batch=2)
+    decode, calls, final_call = chat.tokenizer.decode, [], threading.Event()
+
+    def fails_on_the_final_decode(ids):
+        calls.append(len(ids))
+        if len(calls) > 3:  # feed_tokens decoded 3 times; this is finish(None)'s decode
+            final_call.set()
+            raise RuntimeError("final decode failed")
+        return decode(ids, skip_special_tokens=True)
+
+    try:
+        bad = submit(chat, refs["pell"].prompt, 3, engine=engine, decode=fails_on_the_final_decode).generation
+        assert final_call.wait(WAIT_S)
+        fresh = submit(chat, refs["hi"].prompt, 2, engine=engine).generation
+        assert fresh._finished.wait(3), (
+            "the engine stopped serving after one request's finish() raised: the scheduler thread died "
+            f"(alive={engine._thread.is_alive()}, still waiting={len(engine.waiting)})")
+        assert fresh._ids == refs["hi"].ids[:2]
+        assert bad._finished.wait(3), "the failing request's consumer was never told (it would block forever)"
+        with pytest.raises(RuntimeError, match="final decode failed"):
+            list(bad)
+    finally:
+        engine.close()
