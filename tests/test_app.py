@@ -67,6 +67,13 @@ def test_app_serves_the_embedded_model_end_to_end(start_app):
     client = Client(base + "/", verbose=False)
     reply = client.predict("What is the FAFSA?", api_name="/chat")
     assert isinstance(reply, str) and len(reply.split()) >= 3
+    # Several people at once: the engine batches their answers; each must equal the answer that
+    # question gets alone (greedy decoding), so batching never mixes up or changes an answer.
+    questions = ["What is the FAFSA?", "Who can get a Pell Grant?", "What is a subsidized loan?"]
+    alone = {q: client.predict(q, api_name="/chat") for q in questions[1:]} | {questions[0]: reply}
+    jobs = {q: Client(base + "/", verbose=False).submit(q, api_name="/chat") for q in questions}
+    together = {q: job.result(timeout=120) for q, job in jobs.items()}
+    assert together == alone
 
 
 def test_bad_flags_stop_the_app_with_a_clear_message():
