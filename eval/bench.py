@@ -50,13 +50,14 @@ def parse_users(text: str) -> list[int]:
     return users
 
 
-def answer_prompts(chat, settings, token_range: tuple[int, int], dataset: Path) -> list[list[int]]:
+def answer_prompts(chat, settings, token_range: tuple[int, int], dataset: Path,
+                   write_to: Path | None = None) -> list[list[int]]:
     """Token ids of the answer prompts the pipeline builds for the dev set's answerable questions."""
     from chatbot import guards
     from chatbot.pipeline import build_pipeline
 
     pipeline = build_pipeline(settings, chat_model=chat, log=lambda *_: None)
-    prompts, seen = [], set()
+    prompts, seen, saved = [], set(), []
     for line in dataset.read_text().splitlines():
         case = json.loads(line) if line.strip() else None
         if not case or case.get("expect") != "answer" or case.get("history") or case["question"] in seen:
@@ -66,11 +67,30 @@ def answer_prompts(chat, settings, token_range: tuple[int, int], dataset: Path) 
         found = pipeline.retriever.search(case["question"], k=3, lang=lang, today=date.today())
         if not found.found:
             continue
-        ids = chat.encode_chat(pipeline.answer_messages(case["question"], lang, found.hits, [], date.today()))
+        messages = pipeline.answer_messages(case["question"], lang, found.hits, [], date.today())
+        ids = chat.encode_chat(messages)
         if token_range[0] <= len(ids) <= token_range[1]:
             prompts.append(ids)
+            saved.append(messages)
+    if write_to is not None:
+        write_to.parent.mkdir(parents=True, exist_ok=True)
+        write_to.write_text("".join(json.dumps({"messages": m}) + "\n" for m in saved))
     if not prompts:
         raise SystemExit(f"no answer prompt of {token_range[0]}-{token_range[1]} tokens; widen --prompt-tokens")
+    return prompts
+
+
+def load_prompts(chat, path: Path, token_range: tuple[int, int]) -> list[list[int]]:
+    """Prompts saved by --write-prompts (JSONL of {"messages": [...]}), for machines without the
+    knowledge base's dependencies (the GPU machine)."""
+    prompts = []
+    for line in path.read_text().splitlines():
+        if line.strip():
+            ids = chat.encode_chat(json.loads(line)["messages"])
+            if token_range[0] <= len(ids) <= token_range[1]:
+                prompts.append(ids)
+    if not prompts:
+        raise SystemExit(f"{path}: no prompt of {token_range[0]}-{token_range[1]} tokens")
     return prompts
 
 
@@ -169,6 +189,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--prefill-chunk", type=int, help="prompt tokens per engine step while others decode")
     parser.add_argument("--bandwidth-gbs", type=float, help="memory bandwidth for the share (default: known GPUs)")
     parser.add_argument("--dataset", type=Path, default=ROOT / "datasets" / "dev.jsonl")
+    parser.add_argument("--prompts", type=Path, help="read the prompts from this file instead of building them")
+    parser.add_argument("--write-prompts", type=Path, help="save the prompts built from --dataset here and stop")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "bench")
     args = parser.parse_args(argv)
@@ -183,7 +205,13 @@ def main(argv: list[str]) -> int:
     settings = replace(settings, max_batch_size=args.max_batch or max(args.users + [args.compare_at]),
                        prefill_chunk=args.prefill_chunk or settings.prefill_chunk)
     chat = load_chat_model(settings, log=log)
-    prompts = answer_prompts(chat, settings, args.prompt_tokens, args.dataset)
+    if args.prompts:
+        prompts = load_prompts(chat, args.prompts, args.prompt_tokens)
+    else:
+        prompts = answer_prompts(chat, settings, args.prompt_tokens, args.dataset, args.write_prompts)
+    if args.write_prompts:
+        log(f"wrote {len(prompts)} prompts to {args.write_prompts}")
+        return 0
     lengths = [len(p) for p in prompts]
     log(f"{len(prompts)} answer prompts of {min(lengths)}-{max(lengths)} tokens (median {statistics.median(lengths):.0f})")
     rng = random.Random(args.seed)

@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repositor
 from chatbot.config import load_settings  # noqa: E402
 from chatbot.model import prepare_embedded  # noqa: E402
 
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja")
 SHAPES = {  # from the published config.json files of these models
     "8b": dict(hidden_size=4096, intermediate_size=14336, num_hidden_layers=32, num_attention_heads=32,
                num_key_value_heads=8, vocab_size=128256, rope_theta=500000.0, max_position_embeddings=131072),
@@ -33,15 +34,16 @@ SHAPES = {  # from the published config.json files of these models
 }
 
 
-def build_random_llama(size: str, folder: Path, device: str) -> float:
+def build_random_llama(size: str, folder: Path, device: str, tokenizer: Path | None = None) -> float:
     started = time.perf_counter()
     config = LlamaConfig(**SHAPES[size], torch_dtype="bfloat16")
     with torch.device(device):
         model = LlamaForCausalLM(config).to(torch.bfloat16)
     model.save_pretrained(folder)
     # Any Llama chat tokenizer will do for a smoke test: borrow the embedded model's (ids < vocab).
-    tokenizer_dir = prepare_embedded(load_settings().cache_dir, log=lambda *_: None)
-    for name in ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja"):
+    # A machine without the embedded model's package (the GPU machine) gets the files carried in.
+    tokenizer_dir = tokenizer or prepare_embedded(load_settings().cache_dir, log=lambda *_: None)
+    for name in TOKENIZER_FILES:
         shutil.copy(tokenizer_dir / name, folder / name)
     del model
     if device == "cuda":
@@ -54,11 +56,20 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(SHAPES), default="8b")
     parser.add_argument("--device", default="cuda")
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--tokenizer", type=Path, help="folder with the tokenizer files (default: the embedded model's)")
+    parser.add_argument("--save-tokenizer", action="store_true", help="only copy the embedded tokenizer's files to --out")
     args = parser.parse_args()
+    if args.save_tokenizer:
+        args.out.mkdir(parents=True, exist_ok=True)
+        source = prepare_embedded(load_settings().cache_dir, log=lambda *_: None)
+        for name in TOKENIZER_FILES:
+            shutil.copy(source / name, args.out / name)
+        return
     if (args.out / "config.json").is_file():
         print(f"{args.out} exists")
         return
-    print(f"built {args.out} in {build_random_llama(args.size, args.out, args.device):.1f}s")
+    seconds = build_random_llama(args.size, args.out, args.device, args.tokenizer)
+    print(f"built {args.out} in {seconds:.1f}s")
 
 
 if __name__ == "__main__":

@@ -71,11 +71,19 @@ def test_tables_give_each_row_its_ratio_to_the_baseline():
 
 @pytest.mark.slow
 def test_gpu_bench_script_rehearsed_on_cpu_with_a_tiny_random_llama(tmp_path):
+    # What scripts/gpu_prepare.sh carries to the GPU machine (less the wheels): tokenizer and prompts.
+    prompts, tokenizer = tmp_path / "prompts.jsonl", tmp_path / "tokenizer"
+    for args in (["-m", "eval", "bench", "--write-prompts", str(prompts)],
+                 ["scripts/random_llama.py", "--save-tokenizer", "--out", str(tokenizer)]):
+        done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+    assert len(prompts.read_text().splitlines()) >= 100 and (tokenizer / "tokenizer.json").is_file()
     out = tmp_path / "out"
     env = {
         **os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
         "SIZE": "tiny", "DEVICE": "cpu", "USERS": "1,2", "NEW_TOKENS": "3-6", "COMPARE_AT": "2",
         "COMPARE_TOKENS": "3", "BASELINE": "1", "OUT": str(out), "MODEL_DIR": str(tmp_path / "model"),
+        "PROMPTS_FILE": str(prompts), "TOKENIZER_DIR": str(tokenizer),
     }
     result = subprocess.run(["bash", "scripts/gpu_bench.sh"], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=600)

@@ -60,3 +60,13 @@ def test_settings_validate_when_built_directly():
     with pytest.raises(ConfigError):
         Settings(quantization="fp8")
     assert Settings(cache_dir=Path("/x")).cache_dir == Path("/x")
+
+
+def test_engine_settings_have_defaults_env_overrides_and_validation():
+    s = load_settings(env={})
+    assert (s.max_batch_size, s.prefill_chunk) == (16, 512)
+    s = load_settings(env={"CHATBOT_MAX_BATCH_SIZE": "48", "CHATBOT_PREFILL_CHUNK": "256"})
+    assert (s.max_batch_size, s.prefill_chunk) == (48, 256)
+    for name in ("max_batch_size", "prefill_chunk"):
+        with pytest.raises(ConfigError, match=f"{name} must be at least 1, got 0"):
+            load_settings(flags={name: 0}, env={})
