@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import collections
+import inspect
 import threading
 import time
 import weakref
@@ -88,6 +89,8 @@ class Engine:
         self.model, self.eos_ids = model, set(eos_ids)
         self.max_batch, self.prefill_chunk = max_batch, prefill_chunk
         self._mask_dtype = None if attn == "sdpa" else model.dtype
+        # transformers renamed past_key_values to cache (5.2x); the GPU machine may have an older one.
+        self._cache_kw = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
         self.kv = BatchCache(model.config.num_hidden_layers, max_batch)
         self.waiting: collections.deque[Request] = collections.deque()
         self.prefilling: list[Request] = []
@@ -180,7 +183,7 @@ class Engine:
             request.generation.finish(None)
         for row in reversed(range(len(self.running))):
             if self._ended(self.running[row]):
-                self._leave(row, None)
+                self._leave(row)
 
     def _prefill_step(self) -> None:
         request = self.prefilling[0]
@@ -192,7 +195,7 @@ class Engine:
             size = min(remaining, self.prefill_chunk) if self.running else remaining
             chunk = request.prompt[request.prefilled : request.prefilled + size]
             ids = torch.tensor([chunk], device=self.model.device)
-            logits = self.model(input_ids=ids, cache=request.cache, logits_to_keep=1).logits[:, -1, :]
+            logits = self.model(input_ids=ids, logits_to_keep=1, **{self._cache_kw: request.cache}).logits[:, -1, :]
             request.prefilled += size
             self.stats.prefill_tokens += size
             if request.prefilled < len(request.prompt):
@@ -219,9 +222,8 @@ class Engine:
         try:
             positions, mask = self.kv.step_inputs(self._mask_dtype)
             ids = torch.tensor([[r.last] for r in self.running], device=self.model.device)
-            logits = self.model(
-                input_ids=ids, position_ids=positions, attention_mask=mask, cache=self.kv.cache, logits_to_keep=1
-            ).logits[:, -1, :]
+            logits = self.model(input_ids=ids, position_ids=positions, attention_mask=mask, logits_to_keep=1,
+                                **{self._cache_kw: self.kv.cache}).logits[:, -1, :]
             self.kv.advance()
             tokens = pick_tokens(logits, self.running)
         except Exception as exc:  # the step failed for all of its rows; the engine itself goes on
@@ -231,7 +233,7 @@ class Engine:
         self.stats.decode_rows += len(self.running)
         for row in reversed(range(len(self.running))):
             if self._emit(self.running[row], tokens[row]):
-                self._leave(row, None)
+                self._leave(row)
         self.stats.decode_s += time.perf_counter() - started
 
     def _fail_all(self, error: Exception, prefilling: bool = True) -> None:
@@ -258,12 +260,12 @@ class Engine:
         request.last = token
         return generation.new_tokens >= request.max_new_tokens or self._ended(request)
 
-    def _leave(self, row: int, error: Exception | None) -> None:
+    def _leave(self, row: int) -> None:
         request = self.running[row]
         self.kv.remove(row)
         self.running[row] = self.running[-1]  # mirrors the cache's move of its last row
         self.running.pop()
-        request.generation.finish(error)
+        request.generation.finish(None)
 
 
 def _close_if_alive(ref: weakref.ref) -> None:
