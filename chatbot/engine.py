@@ -4,8 +4,9 @@ One scheduler thread owns the model. Each loop it (1) admits waiting requests up
 (2) drops cancelled and timed-out ones, (3) prefills part of one new request into its own cache,
 and (4) runs one decode step for every running request at once (chatbot/batch_cache.py holds their
 keys and values). Requests join the running batch as soon as their prefill ends and leave it the
-step they finish, so nobody waits for the slowest. Decoding is memory-bound: one step for 16
-requests reads the weights once, so it costs little more than a step for one.
+step they finish, so nobody waits for the slowest. A decode step reads the weights once for all
+rows, so on a GPU 32 rows cost little more than one; on a CPU attention over long prompts' keys
+and values grows with the batch (`python -m eval bench` shows both).
 
 While others are decoding, a long prompt is prefilled in chunks of `prefill_chunk` tokens, one
 chunk per loop, so running requests keep streaming; with nobody decoding it is prefilled at once.
@@ -32,7 +33,6 @@ from chatbot.batch_cache import BatchCache
 from chatbot.generation import Generation
 
 IDLE_EXIT_S = 2.0  # an idle scheduler thread ends, so an engine nobody uses can be freed
-
 
 
 class EngineClosed(RuntimeError):
