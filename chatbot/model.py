@@ -267,53 +267,28 @@ class ChatModel:
         Keywords: max_new_tokens, temperature, stop, cancel, timeout_s, repetition_penalty."""
         return self.stream_ids(self.encode_chat(messages), **kwargs)
 
-    def stream_ids(
-        self,
-        prompt: list[int],
-        *,
-        max_new_tokens: int | None = None,
-        temperature: float | None = None,
-        stop: tuple[str, ...] | list[str] = (),
-        cancel: threading.Event | None = None,
-        timeout_s: float | None = None,
-        repetition_penalty: float = 1.0,
-        ignore_eos: bool = False,
-    ) -> Generation:
-        generation, max_new_tokens, temperature, deadline = self._start(prompt, max_new_tokens, temperature,
-                                                                        stop, cancel, timeout_s)
-        self.engine.submit(Request(
-            prompt, generation, max_new_tokens, temperature=temperature, repetition_penalty=repetition_penalty,
-            deadline=deadline, ignore_eos=ignore_eos,
-        ))
-        return generation
+    def stream_ids(self, prompt: list[int], **options) -> Generation:
+        """`stream` for a prompt already tokenized; also takes `ignore_eos` (benchmarks)."""
+        request = self._request(prompt, **options)
+        self.engine.submit(request)
+        return request.generation
 
-    def stream_plain(
-        self,
-        prompt: list[int],
-        *,
-        max_new_tokens: int | None = None,
-        temperature: float | None = None,
-        stop: tuple[str, ...] | list[str] = (),
-        cancel: threading.Event | None = None,
-        timeout_s: float | None = None,
-        repetition_penalty: float = 1.0,
-        ignore_eos: bool = False,
-    ) -> Generation:
+    def stream_plain(self, prompt: list[int], **options) -> Generation:
         """The same request through one plain transformers generate() call, one at a time."""
-        generation, max_new_tokens, temperature, deadline = self._start(prompt, max_new_tokens, temperature,
-                                                                        stop, cancel, timeout_s)
+        request = self._request(prompt, **options)
+        generation = request.generation
         sampling = {"do_sample": False}
-        if temperature > 0:
-            sampling = {"do_sample": True, "temperature": temperature, "top_p": 0.9}
+        if request.temperature > 0:
+            sampling = {"do_sample": True, "temperature": request.temperature, "top_p": request.top_p}
         kwargs = dict(
             input_ids=torch.tensor([prompt], device=self.device),
             attention_mask=torch.ones(1, len(prompt), dtype=torch.long, device=self.device),
-            max_new_tokens=max_new_tokens,
-            min_new_tokens=max_new_tokens if ignore_eos else 0,
+            max_new_tokens=request.max_new_tokens,
+            min_new_tokens=request.max_new_tokens if request.ignore_eos else 0,
             streamer=_TokenFeed(generation),
-            stopping_criteria=StoppingCriteriaList([_Stop(generation.cancel, deadline, generation)]),
+            stopping_criteria=StoppingCriteriaList([_Stop(generation.cancel, request.deadline, generation)]),
             pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
-            repetition_penalty=repetition_penalty,
+            repetition_penalty=request.repetition_penalty,
             **sampling,
         )
 
@@ -329,7 +304,19 @@ class ChatModel:
         threading.Thread(target=run, name="generate", daemon=True).start()
         return generation
 
-    def _start(self, prompt, max_new_tokens, temperature, stop, cancel, timeout_s):
+    def _request(
+        self,
+        prompt: list[int],
+        *,
+        max_new_tokens: int | None = None,
+        temperature: float | None = None,
+        stop: tuple[str, ...] | list[str] = (),
+        cancel: threading.Event | None = None,
+        timeout_s: float | None = None,
+        repetition_penalty: float = 1.0,
+        ignore_eos: bool = False,
+    ) -> Request:
+        """Settings' defaults filled in, the prompt checked against the context, its Generation made."""
         max_new_tokens = max_new_tokens or self.settings.max_new_tokens
         temperature = self.settings.temperature if temperature is None else temperature
         timeout_s = timeout_s or self.settings.generation_timeout_s
@@ -345,7 +332,9 @@ class ChatModel:
             stop=tuple(stop), cancel=cancel or threading.Event(), prompt_tokens=len(prompt),
             max_new_tokens=max_new_tokens,
         )
-        return generation, max_new_tokens, temperature, time.monotonic() + timeout_s
+        return Request(prompt, generation, max_new_tokens, temperature=temperature,
+                       repetition_penalty=repetition_penalty, deadline=time.monotonic() + timeout_s,
+                       ignore_eos=ignore_eos)
 
     def generate(self, messages: list[dict], **kwargs) -> str:
         return "".join(self.stream(messages, **kwargs))

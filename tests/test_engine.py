@@ -82,11 +82,10 @@ def wait_tokens(gen, count: int, timeout: float = WAIT_S) -> int:
 
 def submit(chat, prompt, max_new_tokens, *, engine=None, stop=(), ignore_eos=False, decode=None) -> Request:
     """Like ChatModel.stream_ids, greedy, but hands back the Request (its deadline can be changed)."""
-    generation, max_new_tokens, temperature, deadline = chat._start(prompt, max_new_tokens, 0.0, stop, None, None)
+    request = chat._request(prompt, max_new_tokens=max_new_tokens, temperature=0.0, stop=stop,
+                            repetition_penalty=PENALTY, ignore_eos=ignore_eos)
     if decode is not None:
-        generation._decode = decode
-    request = Request(prompt, generation, max_new_tokens, temperature=temperature,
-                      repetition_penalty=PENALTY, deadline=deadline, ignore_eos=ignore_eos)
+        request.generation._decode = decode
     (engine or chat.engine).submit(request)
     return request
 
@@ -224,8 +223,8 @@ def test_a_request_whose_prefill_fails_does_not_stall_the_others(chat, refs):
 def test_past_deadlines_end_with_timeout_and_others_are_unaffected(chat, refs):
     other = submit(chat, refs["pell"].prompt, MAX).generation
     late = submit(chat, refs["scholarship"].prompt, MAX)
-    expired = Request(refs["hi"].prompt, chat._start(refs["hi"].prompt, MAX, 0.0, (), None, None)[0], MAX,
-                      repetition_penalty=PENALTY, deadline=time.monotonic() - 1)
+    expired = chat._request(refs["hi"].prompt, max_new_tokens=MAX, temperature=0.0, repetition_penalty=PENALTY)
+    expired.deadline = time.monotonic() - 1
     chat.engine.submit(expired)
 
     seen = wait_tokens(late.generation, 3)
