@@ -8,6 +8,11 @@ row into its place (`remove`), so the running rows stay contiguous and need no g
 When every row starts well to the right, the common padding is cut off (`_compact`), so attention
 never reads much more than the longest running request.
 
+Every column left of a row's start holds zeros, never stale or uninitialized memory. The mask hides
+those columns, but attention still multiplies them: one NaN or inf there (torch.empty hands out
+whatever the allocator had) turns the whole row's logits into NaN, and greedy argmax then picks
+token 0 in the middle of an answer.
+
 Used by chatbot/engine.py through transformers' `Cache` interface (the layers' `update`).
 """
 from __future__ import annotations
@@ -77,6 +82,8 @@ class BatchCache:
         for layer, source in zip(self.layers, prefilled.layers):
             layer.keys[row, :, start : self.length] = source.keys[0]
             layer.values[row, :, start : self.length] = source.values[0]
+            layer.keys[row, :, :start] = 0
+            layer.values[row, :, :start] = 0
         self.starts.append(start)
         return row
 
@@ -88,6 +95,8 @@ class BatchCache:
             for layer in self.layers:
                 layer.keys[row, :, start : self.length] = layer.keys[last, :, start : self.length]
                 layer.values[row, :, start : self.length] = layer.values[last, :, start : self.length]
+                layer.keys[row, :, :start] = 0  # the removed row's keys would otherwise stay there
+                layer.values[row, :, :start] = 0
             self.starts[row] = start
         self.starts.pop()
         if not self.starts:
@@ -147,5 +156,8 @@ class BatchCache:
             for layer in self.layers:
                 layer.keys[:rows, :, target] = layer.keys[:rows, :, source].clone()
                 layer.values[:rows, :, target] = layer.values[:rows, :, source].clone()
+                if by > 0:  # the new padding on the left
+                    layer.keys[:rows, :, :by] = 0
+                    layer.values[:rows, :, :by] = 0
         self.starts = [s + by for s in self.starts]
         self.length = new_length

@@ -260,3 +260,43 @@ def test_inserting_beyond_max_rows_raises_and_leaves_the_batch_intact():
     assert kv.rows == 2 and kv.length == 6 and kv.starts == [2, 0]
     for row, (_, data) in enumerate(caches):
         assert_row_holds(kv, row, data)
+
+
+def assert_padding_is_zero(kv: BatchCache):
+    """Every column left of a row's start is exactly zero, in every layer, keys and values."""
+    for layer in kv.layers:
+        for row, start in enumerate(kv.starts):
+            assert torch.count_nonzero(layer.keys[row, :, :start]) == 0, (row, start)
+            assert torch.count_nonzero(layer.values[row, :, :start]) == 0, (row, start)
+        assert torch.isfinite(layer.keys[: kv.rows, :, : kv.length]).all()
+        assert torch.isfinite(layer.values[: kv.rows, :, : kv.length]).all()
+
+
+def test_padding_never_exposes_stale_or_uninitialized_memory(monkeypatch):
+    """torch.empty returns whatever memory the allocator had, NaN included. A NaN in a masked column
+    still poisons attention (0 x NaN = NaN), and the row's argmax becomes token 0: seen on a CPU
+    where the suite ran many tests before this one. Here fresh buffers are NaN on purpose, and the
+    rows of removed requests are NaN-free but nonzero, so both kinds of leftovers are caught."""
+    real_empty, real_empty_like = torch.empty, torch.empty_like
+    monkeypatch.setattr(torch, "empty", lambda *a, **k: real_empty(*a, **k).fill_(float("nan")))
+    monkeypatch.setattr(torch, "empty_like", lambda *a, **k: real_empty_like(*a, **k).fill_(float("nan")))
+    kv = BatchCache(LAYERS, max_rows=4)
+    long_length = 2 * COMPACT_MIN + 10
+    kv.insert(prefilled(3, 0)[0])
+    assert_padding_is_zero(kv)
+    kv.insert(prefilled(9, 1)[0])  # longer: the first row is shifted right
+    kv.insert(prefilled(2, 2)[0])  # shorter: padded on the left
+    assert_padding_is_zero(kv)
+    decode_step(kv, seed=3)
+    kv.remove(0)  # the last row moves into row 0, which held a longer request's keys
+    assert_padding_is_zero(kv)
+    kv.insert(prefilled(long_length, 4)[0])  # grows the columns: a fresh NaN buffer
+    decode_step(kv, seed=5)
+    assert_padding_is_zero(kv)
+    kv.remove(2)  # the long one leaves: common padding is cut
+    assert kv.length < long_length
+    assert_padding_is_zero(kv)
+    for cache in (prefilled(n, 6 + n)[0] for n in (1, 4)):
+        kv.insert(cache)  # rows grow (capacity doubles): another fresh buffer
+    decode_step(kv, seed=7)
+    assert_padding_is_zero(kv)
