@@ -69,11 +69,14 @@ def prepare_main(argv: list[str]) -> int:
     )
     add_model_flags(parser)
     _, settings = _settings(parser, argv)
-    from chatbot.model import ModelError, prepare_embedded, resolve_model
+    from chatbot.model import ModelError, pick_device, prepare_embedded, resolve_model, resolve_quantization
 
     try:
         if settings.model == "embedded":
-            print(f"embedded model ready in {prepare_embedded(settings.cache_dir)}")
+            source = str(prepare_embedded(settings.cache_dir))
+            print(f"embedded model ready in {source}")
+            # Decided here, once, so the first answer does not wait for the measurement.
+            print(f"quantization: {resolve_quantization(settings, source, pick_device(settings.device))}")
         else:
             source, is_hub = resolve_model(settings)
             print(f"model {'hub id' if is_hub else 'folder'}: {source}")

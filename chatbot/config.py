@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-QUANTIZATIONS = ("nf4", "fp4", "int8", "none")
+QUANTIZATIONS = ("auto", "nf4", "fp4", "int8", "none")
 DEVICES = ("auto", "cpu", "cuda")
 
 
@@ -33,7 +33,7 @@ def default_schools_dir() -> Path:
 @dataclass(frozen=True)
 class Settings:
     model: str = "embedded"
-    quantization: str = "nf4"
+    quantization: str = "auto"  # nf4 on CUDA; on a CPU the faster of nf4 and float32 (quant_choice.py)
     device: str = "auto"
     host: str = "127.0.0.1"
     port: int = 7860
@@ -133,7 +133,9 @@ def add_model_flags(parser: argparse.ArgumentParser) -> None:
         "a local Hugging Face folder, or a Hugging Face hub id such as meta-llama/Llama-3.1-8B-Instruct",
     )
     parser.add_argument(
-        "--quantization", choices=QUANTIZATIONS, help="bitsandbytes quantization (default nf4)"
+        "--quantization", choices=QUANTIZATIONS,
+        help="bitsandbytes quantization; auto (default): nf4 on a CUDA GPU, on a CPU whichever of nf4 "
+        "and none (float32) is faster there, measured once by `python -m chatbot prepare`"
     )
     parser.add_argument("--device", choices=DEVICES, help="where to run the model (default auto)")
     parser.add_argument("--config", help="TOML file with settings (see README)")

@@ -23,6 +23,7 @@ import re
 import shutil
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -171,18 +172,12 @@ def _hub_error(name: str, exc: Exception) -> ModelError:
 def load_chat_model(settings: Settings, log=print) -> "ChatModel":
     source, is_hub = resolve_model(settings, log=log)
     device = pick_device(settings.device)
-    # SDPA: the batching engine builds masks for it (chatbot/engine.py).
-    kwargs: dict = {"device_map": {"": device}, "attn_implementation": "sdpa"}
-    qconfig = quantization_config(settings.quantization)
-    if qconfig is not None:
-        kwargs["quantization_config"] = qconfig
-    else:
-        # bfloat16 matmuls are slow on most CPUs; float32 there, bfloat16 on the GPU.
-        kwargs["dtype"] = torch.bfloat16 if device == "cuda" else torch.float32
     started = time.perf_counter()
     try:
         tokenizer = AutoTokenizer.from_pretrained(source)
-        model = AutoModelForCausalLM.from_pretrained(source, **kwargs)
+        # Inside the try: measuring `auto` loads the model too, with the same errors to explain.
+        quantization = resolve_quantization(settings, source, device, log=log)
+        model = AutoModelForCausalLM.from_pretrained(source, **load_kwargs(quantization, device))
     except OSError as exc:
         if is_hub:
             raise _hub_error(source, exc) from exc
@@ -195,8 +190,30 @@ def load_chat_model(settings: Settings, log=print) -> "ChatModel":
         raise ModelError(f"{source} has no chat template: use an instruct/chat model")
     model.eval()
     name = "SmolLM2-135M-Instruct" if settings.model == "embedded" else settings.model
-    log(f"Loaded {name} ({settings.quantization}, {device}) in {time.perf_counter() - started:.1f}s")
-    return ChatModel(name, model, tokenizer, device, settings)
+    log(f"Loaded {name} ({quantization}, {device}) in {time.perf_counter() - started:.1f}s")
+    return ChatModel(name, model, tokenizer, device, replace(settings, quantization=quantization))
+
+
+def load_kwargs(quantization: str, device: str) -> dict:
+    """from_pretrained keywords for a concrete quantization ('auto' already resolved)."""
+    # SDPA: the batching engine builds masks for it (chatbot/engine.py).
+    kwargs: dict = {"device_map": {"": device}, "attn_implementation": "sdpa"}
+    qconfig = quantization_config(quantization)
+    if qconfig is not None:
+        kwargs["quantization_config"] = qconfig
+    else:
+        # bfloat16 matmuls are slow on most CPUs; float32 there, bfloat16 on the GPU.
+        kwargs["dtype"] = torch.bfloat16 if device == "cuda" else torch.float32
+    return kwargs
+
+
+def resolve_quantization(settings: Settings, source: str, device: str, log=print) -> str:
+    """`auto` -> nf4 on CUDA, else what is fastest on this CPU (chatbot/quant_choice.py)."""
+    if settings.quantization != "auto":
+        return settings.quantization
+    from chatbot.quant_choice import choose, measure_answer_seconds
+
+    return choose(source, device, settings.cache_dir, measure=measure_answer_seconds, log=log)
 
 
 class _Stop(StoppingCriteria):

@@ -241,7 +241,7 @@ def main(argv: list[str]) -> int:
         methods = compare_methods(chat, prompts, args.compare_at, args.compare_tokens, min(4, args.compare_at))
 
     report = {
-        "model": chat.name, "quantization": settings.quantization, "device": chat.device_name,
+        "model": chat.name, "quantization": chat.settings.quantization, "device": chat.device_name,
         "weights_bytes": weight_bytes, "bandwidth_bytes_per_s": bandwidth,
         "prompt_tokens": {"count": len(prompts), "min": min(lengths), "median": statistics.median(lengths),
                           "max": max(lengths)},

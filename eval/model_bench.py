@@ -42,7 +42,7 @@ def bench_one(settings, tokens: int, runs: int) -> dict:
         rates.append((gen.new_tokens - 1) / decode_s if decode_s > 0 else float("nan"))
         ttfts.append(gen.ttft_s)
     return {
-        "quantization": settings.quantization,
+        "quantization": model.settings.quantization,  # what `auto` resolved to
         "layers": model.quantized_layers(),
         "load_s": round(load_s, 2),
         "weights_mb": round(model.weight_bytes() / 2**20, 1),

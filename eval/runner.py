@@ -175,7 +175,9 @@ def main(argv: list[str]) -> int:
 
     summary = metrics.summarize(results)
     summary.update({
-        "dataset": str(args.dataset), "model": settings.model, "quantization": settings.quantization,
+        "dataset": str(args.dataset), "model": settings.model,
+        # What `auto` resolved to (the fake model has no settings of its own).
+        "quantization": getattr(getattr(pipeline.chat_model, "settings", None), "quantization", settings.quantization),
         "device": settings.device, "max_new_tokens": settings.max_new_tokens, "limit": args.limit,
         "started_at": started.isoformat(timespec="seconds"),
         "duration_s": round(time.perf_counter() - t0, 1), "interrupted": interrupted,

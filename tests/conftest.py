@@ -20,10 +20,33 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def embedded_model():
+    """The default: the embedded model in `--quantization auto` (NF4 or float32, whichever this CPU
+    runs faster; recorded by `make test`'s prepare step)."""
     from chatbot.config import load_settings
     from chatbot.model import load_chat_model
 
     return load_chat_model(load_settings(), log=lambda *_: None)
+
+
+def _embedded_in(default, quantization: str):
+    if default.settings.quantization == quantization:
+        return default  # one copy in memory when auto chose this one
+    from chatbot.config import load_settings
+    from chatbot.model import load_chat_model
+
+    return load_chat_model(load_settings(flags={"quantization": quantization}), log=lambda *_: None)
+
+
+@pytest.fixture(scope="session")
+def nf4_model(embedded_model):
+    """The embedded model in 4-bit NF4 through bitsandbytes, whatever auto chose on this CPU."""
+    return _embedded_in(embedded_model, "nf4")
+
+
+@pytest.fixture(scope="session")
+def fp32_model(embedded_model):
+    """The embedded weights in float32 (`--quantization none`)."""
+    return _embedded_in(embedded_model, "none")
 
 
 def free_port() -> int:

@@ -7,7 +7,7 @@ from chatbot.config import ConfigError, Settings, load_settings
 
 def test_defaults_match_the_documented_contract():
     s = load_settings(env={})
-    assert (s.model, s.quantization, s.device, s.host, s.port) == ("embedded", "nf4", "auto", "127.0.0.1", 7860)
+    assert (s.model, s.quantization, s.device, s.host, s.port) == ("embedded", "auto", "auto", "127.0.0.1", 7860)
     assert s.cache_dir.name == "finaid-chatbot"
 
 

@@ -11,7 +11,7 @@ greedy comparison diverges at the first near-tie on some machines. Instead:
   wrong mask, position or row shifts them by 0.5 to 11 on average (measured by attending to the
   padding), so EXACT_TOL = 1e-2 cannot flake and cannot miss a broken cache. Those tests use the
   embedded weights in float32 (`exact`); the engine code is the same for every weight format.
-- In NF4 (the default) bitsandbytes runs one row through a bfloat16 gemv kernel and several rows
+- In NF4 (the GPU's format, and `auto`'s on CPUs with fast 4-bit kernels) bitsandbytes runs one row through a bfloat16 gemv kernel and several rows
   through dequantize + float32 matmul, so rows differ from alone by up to ~0.6 logits (mean ~0.07): that
   test checks finite logits at every row and step, and that each chosen token is within NF4_TOL of
   the best choice alone.
@@ -75,14 +75,9 @@ class Ref:
 
 
 @pytest.fixture(scope="module")
-def exact():
+def exact(fp32_model):
     """The embedded weights in float32: batch and alone agree to rounding (module docstring)."""
-    from chatbot.config import Settings
-    from chatbot.model import load_chat_model
-
-    model = load_chat_model(Settings(quantization="none"), log=lambda *_: None)
-    yield model
-    model.engine.close()
+    return fp32_model
 
 
 def penalized_alone(chat, prompt: list[int], ids: list[int]) -> torch.Tensor:
@@ -270,8 +265,8 @@ def test_every_row_computes_what_its_request_alone_computes_across_joins_leaves_
         assert_greedy_alone(exact, prompt, gen._ids)
 
 
-def test_the_default_nf4_model_gives_finite_logits_in_every_row_at_every_step(embedded_model, monkeypatch):
-    chat = embedded_model
+def test_the_nf4_model_gives_finite_logits_in_every_row_at_every_step(nf4_model, monkeypatch):
+    chat = nf4_model
     runs, shifts, tap = run_the_busy_scenario(chat, monkeypatch)
     assert tap.non_finite == [], f"non-finite logits at (step, row, rows): {tap.non_finite[:5]}"
     assert tap.steps >= MAX and any(by < 0 for by in shifts)

@@ -1,4 +1,5 @@
-"""The real embedded model: 4-bit on CPU, streaming, cancellation, bounds, and clear load errors."""
+"""The real embedded model: 4-bit NF4 and float32 on CPU, `auto` picking between them, streaming,
+cancellation, bounds, and clear load errors."""
 import threading
 import time
 
@@ -14,15 +15,31 @@ MESSAGES = [
 ]
 
 
-def test_embedded_model_loads_in_nf4_with_bitsandbytes_4bit_layers(embedded_model):
+def test_embedded_model_loads_in_nf4_with_bitsandbytes_4bit_layers(nf4_model):
     import bitsandbytes as bnb
 
-    layers = [m for m in embedded_model.model.modules() if isinstance(m, bnb.nn.Linear4bit)]
+    layers = [m for m in nf4_model.model.modules() if isinstance(m, bnb.nn.Linear4bit)]
     # 30 decoder layers x 7 projections; only the tied lm_head stays unquantized.
     assert len(layers) == 210
     assert layers[0].weight.quant_type == "nf4"
-    assert embedded_model.device == "cpu"
-    assert embedded_model.weight_bytes() < 200_000_000
+    assert nf4_model.device == "cpu"
+    assert nf4_model.weight_bytes() < 200_000_000
+    assert nf4_model.generate(MESSAGES, max_new_tokens=8)
+
+
+def test_auto_loads_what_this_cpu_measured_fastest_and_records_it(embedded_model):
+    import json
+
+    from chatbot.model import embedded_dir
+    from chatbot.quant_choice import RECORD, cpu_key
+
+    settings = load_settings()
+    assert settings.quantization == "auto"
+    record = json.loads((settings.cache_dir / RECORD).read_text())  # written by prepare (or the load)
+    entry = record[f"{embedded_dir(settings.cache_dir).name} | {cpu_key()}"]
+    assert set(entry["answer_s"]) == {"nf4", "none"} and all(s > 0 for s in entry["answer_s"].values())
+    assert entry["choice"] == min(entry["answer_s"], key=entry["answer_s"].get)
+    assert embedded_model.settings.quantization == entry["choice"]
 
 
 def test_generates_text_and_streams_it_incrementally(embedded_model):
@@ -72,10 +89,8 @@ def test_too_long_prompt_is_refused_clearly(embedded_model):
         embedded_model.stream([{"role": "user", "content": "aid " * 9000}], max_new_tokens=10)
 
 
-def test_quantization_none_loads_plain_linear_layers():
-    from chatbot.model import load_chat_model
-
-    model = load_chat_model(load_settings(flags={"quantization": "none"}), log=lambda *_: None)
+def test_quantization_none_loads_plain_linear_layers(fp32_model):
+    model = fp32_model
     kinds = model.quantized_layers()
     assert kinds == {"Linear": 211}
     assert model.generate(MESSAGES, max_new_tokens=8)
