@@ -177,7 +177,7 @@ def main(argv: list[str]) -> int:
     summary.update({
         "dataset": str(args.dataset), "model": settings.model,
         # What `auto` resolved to (the fake model has no settings of its own).
-        "quantization": getattr(getattr(pipeline.chat_model, "settings", None), "quantization", settings.quantization),
+        "quantization": _quantization(pipeline, settings),
         "device": settings.device, "max_new_tokens": settings.max_new_tokens, "limit": args.limit,
         "started_at": started.isoformat(timespec="seconds"),
         "duration_s": round(time.perf_counter() - t0, 1), "interrupted": interrupted,
@@ -201,3 +201,9 @@ def main(argv: list[str]) -> int:
         print(f"accuracy {summary['accuracy']:.1%} is below --min-accuracy {args.min_accuracy:.1%}", file=sys.stderr)
         return 1
     return 0
+
+
+def _quantization(pipeline, settings) -> str:
+    """What `--quantization auto` resolved to; the setting itself for models without one (fake)."""
+    model_settings = getattr(getattr(pipeline, "chat_model", None), "settings", None)
+    return getattr(model_settings, "quantization", settings.quantization)
