@@ -25,6 +25,8 @@ CPU_CANDIDATES = ("nf4", "none")  # 4-bit where its kernels are fast, else plain
 PROMPT_TOKENS, DECODE_TOKENS = 96, 12  # what is timed: a short prefill and a few decode steps
 ANSWER_PROMPT, ANSWER_TOKENS = 700, 100  # what is estimated: a typical answer (passages + question)
 RECORD = "quantization.json"
+# float32 must win clearly: NF4 holds a quarter of the memory, and a near tie is measurement noise.
+FLOAT_MUST_BE_FASTER_BY = 0.15
 
 
 def cpu_key() -> str:
@@ -64,7 +66,7 @@ def choose(source: str, device: str, cache_dir: Path, *, measure: Callable[[str,
     if isinstance(known, dict) and known.get("choice") in CPU_CANDIDATES:
         return known["choice"]
     seconds = {quant: measure(source, quant) for quant in CPU_CANDIDATES}
-    best = min(seconds, key=seconds.get)
+    best = winner(seconds)
     record[key] = {"choice": best, "answer_s": {q: round(s, 3) for q, s in seconds.items()},
                    "measured": time.strftime("%Y-%m-%d")}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,6 +76,11 @@ def choose(source: str, device: str, cache_dir: Path, *, measure: Callable[[str,
     shown = ", ".join(f"{q} {s:.1f}s" for q, s in seconds.items())
     log(f"--quantization auto on this CPU: {best} (estimated answer: {shown}); recorded in {path}")
     return best
+
+
+def winner(seconds: dict[str, float]) -> str:
+    """nf4 unless float32 ('none') answers clearly faster."""
+    return "none" if seconds["none"] < seconds["nf4"] * (1 - FLOAT_MUST_BE_FASTER_BY) else "nf4"
 
 
 def measure_answer_seconds(source: str, quantization: str) -> float:

@@ -31,14 +31,14 @@ def test_auto_loads_what_this_cpu_measured_fastest_and_records_it(embedded_model
     import json
 
     from chatbot.model import embedded_dir
-    from chatbot.quant_choice import RECORD, cpu_key
+    from chatbot.quant_choice import RECORD, cpu_key, winner
 
     settings = load_settings()
     assert settings.quantization == "auto"
     record = json.loads((settings.cache_dir / RECORD).read_text())  # written by prepare (or the load)
     entry = record[f"{embedded_dir(settings.cache_dir).name} | {cpu_key()}"]
     assert set(entry["answer_s"]) == {"nf4", "none"} and all(s > 0 for s in entry["answer_s"].values())
-    assert entry["choice"] == min(entry["answer_s"], key=entry["answer_s"].get)
+    assert entry["choice"] == winner(entry["answer_s"])
     assert embedded_model.settings.quantization == entry["choice"]
 
 

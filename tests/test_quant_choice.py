@@ -3,7 +3,7 @@ recorded per model folder and CPU, reused, re-measured when the record is damage
 measurement on the embedded model runs in `make test`'s prepare step (tests/test_model.py checks it)."""
 import json
 
-from chatbot.quant_choice import RECORD, choose
+from chatbot.quant_choice import RECORD, choose, winner
 
 
 class Stopwatch:
@@ -45,3 +45,9 @@ def test_a_damaged_record_is_measured_again(tmp_path):
     (tmp_path / RECORD).write_text(json.dumps({"x | k": {"choice": "fp8"}}))  # not a CPU candidate
     assert choose("/m/x", "cpu", tmp_path, measure=watch, key="k", log=lambda *_: None) == "nf4"
     assert len(watch.calls) == 4
+
+
+def test_float32_must_win_clearly_a_near_tie_keeps_the_smaller_nf4():
+    assert winner({"nf4": 3.7, "none": 3.5}) == "nf4"  # 5% faster: noise, and 4x the memory
+    assert winner({"nf4": 10.0, "none": 8.0}) == "none"
+    assert winner({"nf4": 3.0, "none": 4.0}) == "nf4"
