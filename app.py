@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = parse_args(argv)
     import uvicorn
 
-    from chatbot.model import ModelError, resolve_model
+    from chatbot.model import ModelError
+
+    from chatbot.model.local import resolve_model
     from chatbot.pipeline import build_pipeline
 
     if settings.model not in ("embedded", "fake"):
@@ -32,8 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         except ModelError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-    from chatbot.storage import RetentionJob, StorageConfigError, open_store
-    from chatbot.ui import create_app
+    from chatbot.store.storage import RetentionJob, StorageConfigError, open_store
+    from chatbot.web.ui import create_app
 
     try:
         store = open_store(model=settings.model)

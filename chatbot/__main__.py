@@ -16,8 +16,8 @@ from chatbot.commands import dispatch
 COMMANDS = {
     "ask": "chatbot.cli:ask_main",
     "prepare": "chatbot.cli:prepare_main",
-    "calc": "chatbot.calc_cli:main",
-    "report": "chatbot.report:main",
+    "calc": "chatbot.calculators.cli:main",
+    "report": "chatbot.report.cli:main",
 }
 
 if __name__ == "__main__":

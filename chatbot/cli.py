@@ -69,7 +69,9 @@ def prepare_main(argv: list[str]) -> int:
     )
     add_model_flags(parser)
     _, settings = _settings(parser, argv)
-    from chatbot.model import ModelError, pick_device, prepare_embedded, resolve_model, resolve_quantization
+    from chatbot.model import ModelError
+    from chatbot.model.local import pick_device, resolve_model, resolve_quantization
+    from chatbot.model.embedded import prepare_embedded
 
     try:
         if settings.model == "embedded":

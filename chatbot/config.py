@@ -25,7 +25,7 @@ def default_cache_dir() -> Path:
 
 
 def default_schools_dir() -> Path:
-    from chatbot.kb import default_root  # the profiles live beside the schools' knowledge entries
+    from chatbot.kb.loader import default_root  # the profiles live beside the schools' knowledge entries
 
     return default_root() / "schools"
 
@@ -44,7 +44,7 @@ class Settings:
     max_batch_size: int = 16  # requests decoded together by the engine; more wait in its queue
     prefill_chunk: int = 512  # prompt tokens prefilled per engine step while others are decoding
     max_input_chars: int = 4000
-    # Public-use limits of the web app (chatbot/ui.py).
+    # Public-use limits of the web app (chatbot/web/ui.py).
     rate_limit_per_minute: int = 20  # questions per client address per minute
     queue_size: int = 64  # people who may wait in line per surface (page, widget) before "busy"
     concurrency: int = 16  # answers generated at once per surface (the engine batches them)

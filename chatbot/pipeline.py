@@ -5,11 +5,11 @@ It yields `Token` events while the reply streams and ends with exactly one `Answ
 1. input guard: clean, length cap, PII redaction (the model and the logs see only redacted text),
    prompt-injection signals                                                   (chatbot/guards.py)
 2. route: answer | calculator | refuse | redirect | smalltalk (+ warn_pii when PII was shared)
-3. retrieve passages, award-year aware                                     (chatbot/retrieval.py)
-   or run a calculator conversationally                                    (chatbot/calc_chat.py)
+3. retrieve passages, award-year aware                                     (chatbot/kb/retrieval.py)
+   or run a calculator conversationally                                    (chatbot/calculators/chat.py)
 4. build messages from the prompt files                                      (chatbot/prompts.py)
 5. stream the model's draft sentence by sentence; each sentence is shown only once its numbers
-   and words are found in the passages (chatbot/grounded.py); a failing draft is cut off and
+   and words are found in the passages (chatbot/guards/draft_gate.py); a failing draft is cut off and
    replaced by the grounded passage text, and `grounded=False` records that the draft failed
 6. citations attached; unconfirmed facts hedged; the award year named
 
@@ -27,7 +27,7 @@ from chatbot import award_year as ay
 from chatbot import guards
 from chatbot.answers import Answer, Token
 from chatbot.config import Settings
-from chatbot.grounded import (
+from chatbot.guards.draft_gate import (
     MIN_SUPPORT, SentenceGate, content_words, fallback_text, is_degenerate, passages_block, support_ratio,
 )
 from chatbot.history import follow_up_query, trim_history
@@ -101,7 +101,7 @@ class Pipeline:
     def _route(self, turn: Turn, history, session, today, cancel) -> Iterator[Token | Answer]:
         decision = guards.classify(turn.text)
         route = decision.route
-        from chatbot import calc_chat
+        from chatbot.calculators import chat as calc_chat
 
         ongoing = turn.calc_ongoing = calc_chat.in_calc_conversation(history)
         if ongoing and route in ("answer", "calculator", "smalltalk"):
@@ -160,7 +160,7 @@ class Pipeline:
         return Answer("\n\n".join(parts), unique(citations + self.replies.cite(template.cite)), "redirect", True, turn.flags)
 
     def _calculate(self, turn: Turn, calculator, history, session, today, cancel) -> Iterator[Token | Answer]:
-        from chatbot import calc_chat
+        from chatbot.calculators import chat as calc_chat
 
         year = (ay.years_in_text(turn.text, today) or ay.current(today))[0]
         result = calc_chat.calc_turn(turn.text, history, calculator, year, turn.lang)
@@ -295,17 +295,17 @@ def _states_key_facts(draft: str, top_body: str) -> bool:
 
 def build_pipeline(settings: Settings, chat_model=None, log=print) -> Pipeline:
     """Load the knowledge base, the retriever and the model named by the settings (unless given)."""
-    from chatbot.kb import load_kb
-    from chatbot.model import load_embedder  # heavy: torch + transformers
-    from chatbot.retrieval import Retriever
+    from chatbot.kb.loader import load_kb
+    from chatbot.model.embedder import load_embedder  # heavy: torch + transformers
+    from chatbot.kb.retrieval import Retriever
 
     if chat_model is None:
         if settings.model == "fake":
-            from chatbot.fake_model import FakeChatModel
+            from chatbot.model.fake import FakeChatModel
 
             chat_model = FakeChatModel()
         else:
-            from chatbot.model import load_chat_model
+            from chatbot.model.local import load_chat_model
 
             chat_model = load_chat_model(settings, log=log)
     entries = load_kb()

@@ -199,7 +199,7 @@ def main(argv: list[str]) -> int:
 
     from dataclasses import replace
 
-    from chatbot.model import load_chat_model
+    from chatbot.model.local import load_chat_model
 
     settings = settings_from_args(args)
     settings = replace(settings, max_batch_size=args.max_batch or max(args.users + [args.compare_at]),

@@ -9,7 +9,7 @@ dashes, non-breaking spaces) are folded too, so a model's typography cannot fail
 `METRICS` names every summary metric; each takes the list of per-case result dicts the runner writes
 to results.jsonl and returns a JSON-ready value. `summarize(results)` applies them all.
 
-    python -m pytest tests/test_metrics.py
+    python -m pytest tests/test_eval_metrics.py
 """
 from __future__ import annotations
 

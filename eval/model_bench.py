@@ -28,7 +28,7 @@ def peak_rss_mb() -> float:
 
 
 def bench_one(settings, tokens: int, runs: int) -> dict:
-    from chatbot.model import load_chat_model
+    from chatbot.model.local import load_chat_model
 
     started = time.perf_counter()
     model = load_chat_model(settings, log=lambda *_: None)
@@ -70,7 +70,7 @@ def main(argv: list[str]) -> int:
 
     report: dict = {"model": base.model, "tokens": args.tokens, "runs": args.runs, "results": []}
     if args.fresh_cache and base.model == "embedded":
-        from chatbot.model import prepare_embedded
+        from chatbot.model.embedded import prepare_embedded
 
         with tempfile.TemporaryDirectory() as tmp:
             started = time.perf_counter()

@@ -27,8 +27,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from chatbot.kb import Entry, default_root, load_kb
-from chatbot.retrieval import NOT_FOUND_BELOW, Retriever, default_cache_dir
+from chatbot.kb.loader import Entry, default_root, load_kb
+from chatbot.kb.retrieval import NOT_FOUND_BELOW, Retriever, default_cache_dir
 
 DATASET = Path(__file__).parent / "datasets" / "retrieval.jsonl"
 WRITTEN_ON = "2026-11-26"
@@ -129,7 +129,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--synthetic", type=int, default=10_000, help="entries in the synthetic benchmark KB")
     args = parser.parse_args(argv)
     today = date.fromisoformat(args.today)
-    from chatbot.model import load_embedder  # heavy (torch); only this command pays for it
+    from chatbot.model.embedder import load_embedder  # heavy (torch); only this command pays for it
 
     entries = load_kb(args.root or default_root())
     cases = load_cases(args.dataset)

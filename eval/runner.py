@@ -125,7 +125,7 @@ def build(settings, log):
 
 def _entry_texts() -> dict[str, str]:
     """Entry id -> title, body and award years: what a citation points at, for citation validity."""
-    from chatbot.kb import load_kb
+    from chatbot.kb.loader import load_kb
 
     return {e.id: f"{e.title}\n{e.body}\n{', '.join(e.award_years)}" for e in load_kb()}
 
@@ -139,7 +139,7 @@ def main(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     cases = cases[: args.limit] if args.limit else cases
-    from chatbot.kb import KBError
+    from chatbot.kb.loader import KBError
 
     log = lambda message: print(message, file=sys.stderr)  # noqa: E731 - stdout is for the summary
     try:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL for the storage tests (tests/test_storage.py runs against it when
+# A throwaway PostgreSQL for the storage tests (tests/test_store_storage.py runs against it when
 # CHATBOT_TEST_POSTGRES_URL is set). A private cluster in a temp folder on its own port, not the
 # system's service, so it needs no config changes and leaves nothing behind. From .ci/run:
 #

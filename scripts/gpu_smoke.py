@@ -1,7 +1,7 @@
 """GPU smoke test: a randomly initialised Llama (Llama-3.1-8B's shape by default) through our loader in NF4.
 
 No weights can be downloaded on the GPU machine, so the model is built from its config with random
-weights, saved as safetensors, then loaded with `chatbot.model.load_chat_model` exactly as a real
+weights, saved as safetensors, then loaded with `chatbot.model.local.load_chat_model` exactly as a real
 `--model FOLDER` would be. Prints load time, GPU memory and decode tokens/s at batch 1.
 
     python scripts/gpu_smoke.py --size 8b --tokens 128          # on the H100
@@ -19,7 +19,7 @@ import torch
 from random_llama import SHAPES, build_random_llama  # scripts/ is on sys.path when run as a script
 
 from chatbot.config import load_settings
-from chatbot.model import load_chat_model
+from chatbot.model.local import load_chat_model
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """A randomly initialised Llama of a real model's shape, saved as a Hugging Face folder.
 
 No weights can be downloaded on the GPU machine, so the GPU scripts build the model from its config
-with random weights and load the folder with `chatbot.model.load_chat_model`, exactly as a real
+with random weights and load the folder with `chatbot.model.local.load_chat_model`, exactly as a real
 `--model FOLDER` would be. Speed and memory depend on the shape, not on the weights' values.
 
     python scripts/random_llama.py --size 8b --device cuda --out /tmp/random-llama-8b
@@ -20,7 +20,7 @@ from transformers import LlamaConfig, LlamaForCausalLM
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for chatbot.*
 
 from chatbot.config import load_settings  # noqa: E402
-from chatbot.model import prepare_embedded  # noqa: E402
+from chatbot.model.embedded import prepare_embedded  # noqa: E402
 
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja")
 SHAPES = {  # from the published config.json files of these models

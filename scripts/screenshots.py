@@ -34,11 +34,12 @@ def main() -> int:
     if missing_browser():
         sys.exit(missing_browser())
     from chatbot.config import Settings, load_settings
-    from chatbot.kb import load_kb
-    from chatbot.model import load_chat_model, load_embedder
+    from chatbot.kb.loader import load_kb
+    from chatbot.model.local import load_chat_model
+    from chatbot.model.embedder import load_embedder
     from chatbot.pipeline import Pipeline
-    from chatbot.retrieval import Retriever
-    from chatbot.ui import create_app
+    from chatbot.kb.retrieval import Retriever
+    from chatbot.web.ui import create_app
 
     out.mkdir(parents=True, exist_ok=True)
     host = HostPages(free_port(), {})

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from chatbot.answers import Answer, Citation  # noqa: E402
-from chatbot.storage import Store  # noqa: E402
+from chatbot.store.storage import Store  # noqa: E402
 
 ANSWER = Answer("The maximum Pell Grant for 2026-27 is $7,395. " * 6,
                 [Citation("pell-max-award", "Pell Grant maximum", "https://studentaid.gov/pell", "2026-27")])

@@ -1,4 +1,4 @@
-"""Helpers for the real-browser tests (tests/test_browser.py) and scripts/screenshots.py.
+"""Helpers for the real-browser tests (tests/test_web_browser.py) and scripts/screenshots.py.
 
 Debian's chromium driven by Playwright's Python package (never `playwright install`: no browser
 download), the app served in-process by uvicorn so tests can reach its feedback sink, a small host
@@ -14,8 +14,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from chatbot.generation import Generation
-from chatbot.fake_model import FakeChatModel
+from chatbot.model.generation import Generation
+from chatbot.model.fake import FakeChatModel
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")

@@ -23,7 +23,7 @@ def embedded_model():
     """The default: the embedded model in `--quantization auto` (NF4 or float32, whichever this CPU
     runs faster; recorded by `make test`'s prepare step)."""
     from chatbot.config import load_settings
-    from chatbot.model import load_chat_model
+    from chatbot.model.local import load_chat_model
 
     return load_chat_model(load_settings(), log=lambda *_: None)
 
@@ -32,7 +32,7 @@ def _embedded_in(default, quantization: str):
     if default.settings.quantization == quantization:
         return default  # one copy in memory when auto chose this one
     from chatbot.config import load_settings
-    from chatbot.model import load_chat_model
+    from chatbot.model.local import load_chat_model
 
     return load_chat_model(load_settings(flags={"quantization": quantization}), log=lambda *_: None)
 
@@ -109,9 +109,9 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 300) -> subpro
 def retriever():
     """The real knowledge base and hybrid retriever (index cached on disk between runs)."""
     from chatbot.config import load_settings
-    from chatbot.kb import load_kb
-    from chatbot.model import load_embedder
-    from chatbot.retrieval import Retriever
+    from chatbot.kb.loader import load_kb
+    from chatbot.model.embedder import load_embedder
+    from chatbot.kb.retrieval import Retriever
 
     return Retriever.build(load_kb(), load_embedder(), load_settings().cache_dir)
 

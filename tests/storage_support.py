@@ -39,7 +39,7 @@ def db_url(request, tmp_path):
 @pytest.fixture
 def make_store(db_url):
     """Open Stores on this test's database; all are closed at the end (PostgreSQL needs it to drop)."""
-    from chatbot.storage import Store
+    from chatbot.store.storage import Store
 
     stores = []
 

@@ -6,13 +6,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from chatbot.config import Settings
-from chatbot.fake_model import FakeChatModel
+from chatbot.model.fake import FakeChatModel
 from chatbot.pipeline import Pipeline
 from tests.conftest import run_cli, wait_http
 
 
 def test_healthz_is_503_while_loading_and_200_once_loaded():
-    from chatbot.ui import create_app
+    from chatbot.web.ui import create_app
 
     release = threading.Event()
 
@@ -32,7 +32,7 @@ def test_healthz_is_503_while_loading_and_200_once_loaded():
 
 
 def test_a_failed_load_is_reported_and_the_server_stays_up():
-    from chatbot.ui import STARTING, create_app, make_respond
+    from chatbot.web.ui import STARTING, create_app, make_respond
 
     def broken_loader():
         raise RuntimeError("weights missing")
@@ -46,7 +46,7 @@ def test_a_failed_load_is_reported_and_the_server_stays_up():
 
 
 def test_a_crash_mid_answer_gives_a_kind_message(retriever):
-    from chatbot.ui import BotHolder, make_respond
+    from chatbot.web.ui import BotHolder, make_respond
 
     class Exploding(FakeChatModel):
         def stream(self, messages, **kwargs):
@@ -104,7 +104,7 @@ def test_help_lists_the_contract_flags():
 
 
 def _fake_app(tmp_path=None, **settings):
-    from chatbot.ui import create_app
+    from chatbot.web.ui import create_app
 
     extra = {"schools_dir": tmp_path} if tmp_path is not None else {}
     s = Settings(**extra, **settings)
@@ -149,7 +149,7 @@ def test_the_snippet_page_shows_the_embed_code_for_this_server():
 
 
 def test_a_broken_school_profile_stops_start_up_with_the_problem(tmp_path):
-    from chatbot.schools import SchoolError
+    from chatbot.web.schools import SchoolError
 
     (tmp_path / "x-college").mkdir()
     (tmp_path / "x-college" / "school.yaml").write_text("name: X\ncolour: red\ncontact: {office: Aid}\n")
@@ -160,7 +160,7 @@ def test_a_broken_school_profile_stops_start_up_with_the_problem(tmp_path):
 def test_the_chat_api_is_rate_limited_per_client_with_a_friendly_message():
     from gradio_client import Client
 
-    from chatbot.i18n import strings
+    from chatbot.web.i18n import strings
     from tests.browser_support import serve
     from tests.conftest import free_port
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.calc_cli import main
+from chatbot.calculators.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

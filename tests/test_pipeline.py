@@ -10,7 +10,7 @@ import pytest
 from chatbot import guards
 from chatbot.answers import Answer, Token
 from chatbot.config import Settings
-from chatbot.fake_model import FakeChatModel
+from chatbot.model.fake import FakeChatModel
 from chatbot.pipeline import Pipeline
 from tests.conftest import RecordingModel
 

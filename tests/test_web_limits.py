@@ -5,10 +5,10 @@ import threading
 import pytest
 
 from chatbot.answers import Answer, Token
-from chatbot.chat_turns import StopSwitches, history_for_pipeline, stream_turn
+from chatbot.web.turns import StopSwitches, history_for_pipeline, stream_turn
 from chatbot.config import ConfigError, load_settings
-from chatbot.feedback import MemoryFeedbackSink, TurnRecord, new_turn_id
-from chatbot.ratelimit import RateLimiter
+from chatbot.store.feedback import MemoryFeedbackSink, TurnRecord, new_turn_id
+from chatbot.web.ratelimit import RateLimiter
 
 
 def test_rate_limit_is_per_client_and_per_sliding_minute():

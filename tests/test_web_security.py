@@ -1,9 +1,9 @@
 """Who may frame the page and the widget, and the headers every response carries."""
 import pytest
 
-from chatbot.schools import load_schools
+from chatbot.web.schools import load_schools
 from chatbot.config import Settings
-from chatbot.web_security import OriginError, check_origin, decide, frame_ancestors, security_headers
+from chatbot.web.security import OriginError, check_origin, decide, frame_ancestors, security_headers
 
 SCHOOLS = load_schools(Settings().schools_dir)
 

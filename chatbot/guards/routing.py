@@ -1,0 +1,253 @@
+"""Routing: which kind of reply a (redacted) user message needs. Pure, standard library only.
+
+Routing is data: the rule tables below are tried in this order: crisis -> prompt injection ->
+needs a person (redirect) -> harmful (refuse) -> small talk -> plainly off-topic -> calculator ->
+financial-aid topic (answer) -> other off-topic words (refuse) -> default "answer". When in doubt
+the answer is "answer": retrieval and the grounding check handle a vague aid question, while a
+wrongly refused student just leaves. Patterns run on accent-folded text, so Spanish rules are
+written without accents. Imported through chatbot.guards.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chatbot.guards.input import BLOCKING_SIGNALS, _fold, _rx, injection_signals
+
+
+@dataclass(frozen=True)
+class RouteDecision:
+    route: str                      # answer | calculator | refuse | redirect | smalltalk
+    reason: str                     # the rule that decided, e.g. "crisis", "off-topic:sports", "aid-topic"
+    calculator: str | None = None   # with route "calculator": pell | sai | loan-limits | repayment | dependency
+
+
+# -- crisis: always first; the pipeline shows the 988 line -------------------------------------
+CRISIS = _rx(r"\bsuicid", r"\bkill (?:myself|my self)\b", r"\b(?:end|ending) (?:it all|my life)\b",
+             r"\btake my (?:own )?life\b", r"\b(?:want(?:ed)? to|wanna|going to|gonna) die\b",
+             r"\bwish i (?:was|were) dead\b", r"\bbetter off dead\b", r"\bno reason to live\b",
+             r"\bnot worth living\b", r"\bdon'?t want to (?:live|be alive|be here anymore)\b",
+             r"\b(?:hurt|hurting|harm|harming|cut|cutting) myself\b", r"\bself[- ]?harm", r"\bkms\b", r"\bunalive",
+             r"\bmatarme\b", r"\bquitarme la vida\b", r"\b(?:me )?quiero morir", r"\bno quiero vivir\b",
+             r"\bacabar con todo\b", r"\bhacerme dano\b", r"\blastimarme\b", r"\bcortarme\b")
+
+# -- needs a person: (reason, pattern, unless) ---------------------------------------------------
+REDIRECT_RULES = [
+    ("legal", _rx(r"\b(?:can|could|should|will|gonna|going to) (?:i|we|they|he|she) (?:even )?sue\b",
+                  r"\bsue (?:me|them|him|her|my|the|you|us|it)\b", r"\bsu(?:ed|ing)\b", r"\blawsuit",
+                  r"\b(?:file|filing|declare) (?:for )?bankruptcy\b", r"\bshould i (?:go|file) (?:for )?bankrupt",
+                  r"\b(?:fight|take) (?:it|this|them|him|her) (?:in|to) court\b", r"\bsmall claims\b",
+                  r"\bis (?:that|this|it) (?:even )?legal\b", r"\b(?:need|get|hire) an? (?:lawyer|attorney)\b",
+                  r"\blegal advice\b", r"\bdemandar(?:los|la|lo)?\b", r"\babogad[oa]\b", r"\bbancarrota\b"), None),
+    ("tax", _rx(r"\bshould (?:i|we|my \w+(?: and i)?) (?:claim|file|list)\b[^.?!]{0,40}\b(?:dependents?|taxes|tax "
+                r"return|jointly|separately|head of household)\b",
+                r"\bclaim (?:my|our|him|her|them)\b[^.?!]{0,30}\bon (?:my|our|his|her|their) taxes\b",
+                r"\btax (?:advice|strategy|planning)\b", r"\bhow should (?:i|we) file\b"), None),
+    ("immigration", _rx(r"\bdeport", r"\bvisa status\b", r"\b(?:f-?1|j-?1|h-?1b|student|tourist) visa\b",
+                        r"\bmess up (?:my|their|his|her) (?:status|visa|case|green card|application)\b",
+                        r"\baffect (?:my|their|his|her) (?:immigration|status|visa|green card|case)\b",
+                        r"\bimmigration (?:lawyer|attorney|case|consequences)\b", r"\bpublic charge\b",
+                        r"\basylum\b", r"\buscis\b", r"\bestatus migratorio\b"), None),
+    ("aid-office", _rx(r"\b(?:can|could|will|would) (?:you|u)\b[^.?!]{0,40}\b(?:appeal|submit|file|fill (?:out|in)|"
+                       r"handle|fix|sign|contact|call|email|request|change|update)\b[^.?!]{0,30}\b(?:for me|on my "
+                       r"behalf)\b",
+                       r"\b(?:puedes|podrias)\b[^.?!]{0,40}\bpor mi\b",
+                       r"\b(?:approve|accept|grant|sign off on)\s+(?:my|the)\s+(?:\w+\s+)?(?:override|appeal|request|"
+                       r"professional judg\w*|pj|application)\b",
+                       r"\b(?:for sure|definitely|guarantee|promise)\b[^.?!]{0,40}\b(?:approved?|accepted|granted)\b",
+                       r"\bwill (?:my|the) (?:\w+ )?(?:override|appeal|request|pj|professional judg\w*)(?: request)? "
+                       r"(?:be|get) (?:approved|accepted|denied|granted)\b"), None),
+    # A school's "no" is for the aid office to discuss, unless the question is about the rules
+    # ("can I appeal to the Department of Education?" has a knowledge answer: no, it is final).
+    ("aid-office", _rx(r"\b(?:school|college|university|aid office|they|fao)\b[^.?!]{0,30}\b(?:denied|rejected|refused|"
+                       r"turned down|said no to)\b[^.?!]{0,30}\b(?:professional judg\w*|pj|override|appeal|special "
+                       r"circumstances?|request)"),
+     _rx(r"\bdepartment of education\b", r"\bdept\.? of ed", r"\bfederal (?:student aid|government)\b",
+         r"\bover (?:their|his|her) heads?\b", r"\bappeal (?:it )?to\b", r"\bis (?:there|it)\b")),
+    ("individual-case", _rx(r"\bmy (?:specific|particular|individual|personal) "
+                            r"(?:case|situation|circumstances?|file)\b",
+                            r"\b(?:can|could|will) (?:you|u) (?:look at|review|check|pull up|access|look up|see)\b"
+                            r"[^.?!]{0,20}\bmy (?:file|account|records?|case|fafsa|application|isir|status|loans?|"
+                            r"aid)\b", r"\bmi caso (?:especifico|particular)\b"), None),
+    ("legal", _rx(r"\b(?:divorc\w*|custody|separation)\b[^?!]{0,80}\b(?:split|divide|settlement|lawyer|court)\b"),
+     None),
+]
+
+# -- harmful: refuse even when the question is about aid -----------------------------------------
+_INTENT = (r"\b(?:how (?:do|can|could|would|should) (?:i|we|you|u|my \w+)|how to|can (?:i|we)|could (?:i|we)|"
+           r"should (?:i|we|my \w+)|help me|teach me|want to|wanna|trying to|gonna|going to|best way to|"
+           r"is there a way to|como|puedo|podemos|quiero|queremos)\b[^.?!]{0,40}")
+_MONEY_THINGS = (r"(?:savings|income|money|assets?|account|bank account|business|house|property|investments|"
+                 r"crypto|cash|earnings|job|ingresos|ahorros|dinero|cuenta)")
+HARMFUL_RULES = [
+    ("fraud", _rx(rf"{_INTENT}\b(?:lie|lying|fib|cheat|falsify|fudge|mentir|miento|mienta|enganar|falsific\w*)\b",
+                  rf"{_INTENT}\b(?:hide|hiding|conceal|not report|leave out|leave off|omit|escond\w*|ocult\w*)\b"
+                  rf"[^.?!]{{0,20}}\b{_MONEY_THINGS}",
+                  r"\b(?:write|make|create|generate|draft|forge|print|escribe|hazme|haz)\b[^.?!]{0,25}\b(?:fake|forged|"
+                  r"phony|falso|falsa)\b", rf"{_INTENT}\bforge\b",
+                  r"\bmake it (?:sound|look) (?:official|real|legit)\b",
+                  r"\b(?:say|pretend|put|claim) (?:that )?(?:my parents|they|he|she|my (?:mom|dad)) "
+                  r"(?:are|is|were|was) dead\b"),
+     # ...but not "how do I report it without lying" / "I don't want to lie on it".
+     _rx(r"\b(?:without|not|never|don'?t|dont|avoid|scared|afraid|worried)\b[^.?!]{0,15}\b(?:lie|lying|cheat|"
+         r"cheating|mentir)\b")),
+    ("privacy", _rx(r"\b(?:look up|check|find|access|see|pull up)\b[^.?!]{0,30}\b(?:other|another|someone else'?s?|"
+                    r"other people'?s?) (?:students?|person|people|accounts?|records?|fafsas?)\b"), None),
+]
+
+# -- small talk -------------------------------------------------------------------------------
+SMALLTALK_WORDS = set("""hi hii hiii hello helo hey heya hiya yo sup howdy greetings good morning afternoon evening
+night thanks thank thx ty tysm you u so much very a lot bye goodbye see ya later cya bot there friend again
+appreciate it awesome great cool nice perfect got hola buenos buenas dias tardes noches gracias muchas mil adios
+chao hasta luego que tal""".split())
+SMALLTALK_IDENTITY = _rx(r"\bwho (?:are|r) (?:you|u)\b", r"\bwhat (?:are|r) (?:you|u)\b",
+                         r"\bwho (?:made|built|created|runs) (?:you|u|this)\b",
+                         r"\bare (?:you|u) (?:a |an )?(?:bot|robot|ai|human|real|person|chatgpt|machine)\b",
+                         r"\bwhat can (?:you|u) (?:do|help)", r"\bhow can (?:you|u) help\b", r"\bwhat is this\b",
+                         r"\bhow (?:are|r) (?:you|u)\b", r"\bhow'?s it going\b", r"\bquien eres\b", r"\bque eres\b",
+                         r"\beres (?:un |una )?(?:robot|bot|humano|persona|ia)\b", r"\bque puedes hacer\b",
+                         r"\bcomo (?:me )?puedes ayudar\b", r"\bcomo estas\b",
+                         r"\b(?:can|do) (?:you|u) speak (?:spanish|english)\b", r"\bhablas (?:espanol|ingles)\b")
+
+# -- off-topic: strong ones refuse even next to aid words ("best crypto for my pell refund") ------
+STRONG_OFFTOPIC = [
+    ("homework", _rx(r"\b(?:write|do|finish|solve|answer)\b[^.?!]{0,20}\b(?:my|this|the|an?|mi)\b[^.?!]{0,20}"
+                     r"\b(?:essay|homework|assignment|paper|report|poem|story|math|equation|worksheet|quiz|test|"
+                     r"exam|tarea|ensayo)\b"),
+     _rx(r"\bscholarship", r"\bappeal", r"\boverride", r"\bletter\b", r"\bbeca")),   # aid writing: answer
+    ("coding", _rx(r"\b(?:write|code|build|make|create|debug|fix|escribe)\b[^.?!]{0,30}"
+                   r"\b(?:python|javascript|java|c\+\+|sql|html|css|react|bash|script|scraper|regex)\b")),
+    ("jokes", _rx(r"\b(?:tell|give|say)\b[^.?!]{0,15}\b(?:jokes?|chistes?|puns?|riddles?)\b")),
+    ("investing", _rx(r"\b(?:best|which|what|good|top)\b[^.?!]{0,20}\b(?:crypto|coin|bitcoin|stocks?|memecoin|nfts?|"
+                      r"etfs?)\b", r"\bflip (?:it|my)\b", r"\b(?:invest|put)\b[^.?!]{0,25}\b(?:in|into)\b[^.?!]{0,10}\b"
+                      r"(?:crypto|bitcoin|stocks?|the stock market|forex|options|nfts?)\b")),
+    ("politics", _rx(r"\bwho (?:should|do) (?:i|we) vote for\b", r"\b(?:which|what) (?:party|candidate)\b[^.?!]{0,20}\b"
+                     r"(?:vote|support|better|best)\b", r"\bare (?:you|u) (?:a )?(?:democrat|republican|liberal|"
+                     r"conservative|leftist|maga)\b", r"\bpor quien (?:debo )?votar\b")),
+    ("dating", _rx(r"\b(?:rizz|pick ?up lines?|ask (?:her|him) out|get (?:a|my) (?:girlfriend|boyfriend|gf|bf)|"
+                   r"dating (?:advice|app))\b")),
+]
+# ...weak ones only when no aid word is present ("football scholarship and pell" is an aid question).
+WEAK_OFFTOPIC = [
+    ("sports", _rx(r"\b(?:super ?bowl|nba|nfl|mlb|nhl|world cup|fifa|playoffs?|touchdown|lakers|yankees|messi|lebron|"
+                   r"who won the|futbol)\b")),
+    ("recipes", _rx(r"\b(?:recipes?|recetas?|cook|cooking|bake|baking|cocinar|ingredients)\b")),
+    ("homework", _rx(r"\b(?:homework|tarea|essay|ensayo|worksheet|algebra|calculus|geometry|chemistry|physics|biology|"
+                     r"quiz|exam)\b", r"\bwhat(?:'s| is) \d+\s*[-+*x×/]\s*\d+\b")),
+    ("coding", _rx(r"\b(?:python|javascript|java|c\+\+|sql|html|css|react|programming|coding)\b")),
+    # Not "boyfriend"/"girlfriend": "my boyfriend pays my rent, is that income?" is a FAFSA question.
+    ("dating", _rx(r"\b(?:crush|dating|tinder|hinge|bumble|first date|rizz)\b")),
+    ("politics", _rx(r"\b(?:trump|biden|harris|obama|democrats?|republicans?|election|vote|voting|abortion|"
+                     r"gun control)\b")),
+    ("medical", _rx(r"\b(?:symptoms?|diagnos\w*|medication|medicine|meds|dosage|pills?|fever|headache|migraine|rash|"
+                    r"sore throat|covid|flu|std|sintomas|medicina|dolor de)\b")),
+    ("entertainment", _rx(r"\b(?:movies?|netflix|tv show|anime|songs?|lyrics|fortnite|minecraft|roblox|video games?|"
+                          r"weather|horoscope|jokes?|chistes?|memes?)\b")),
+]
+
+# -- financial-aid vocabulary, with the typos and slang students use -----------------------------
+AID_TERMS = _rx(
+    r"\bf\s?a\s?f\s?s\s?a|\bfasfa|\bfafa\b|\bfafs\b|\bfafsha\b|\bfafza\b",         # fafsa and its typos
+    r"\bpel+s?\b|\bgrants?\b|\bloans?\b|\blones?\b|\bloands?\b|\bschol\w*ships?\b|\bscolarships?\b",
+    r"\bfina?n?c?i?a?l aid\b|\bfinacial\b|\bfinanc\w* aid\b|\bfin ?aid\b",
+    r"\baid\b|\bsai\b|\befc\b|\bfsa\b|\bstudent ?aid\b|\bsubsidi[sz]ed\b|\bunsub\b|\bdirect loans?\b|\bparent ?plus\b",
+    r"\bgrad ?plus\b|\bplus loans?\b|\binterest rates?\b|\brepay\w*|\bpay (?:it|them|my loans?) back\b|\bidr\b|\brap\b",
+    r"\bsave plan\b|\bibr\b|\bpaye\b|\bpslf\b|\bforgiv\w*|\bforbearance\b|\bdefer\w*|\bdefault\w*|\bconsolidat\w*",
+    r"\bservicer\b|\bmohela\b|\bnelnet\b|\baidvantage\b|\bedfinancial\b|\btuition\b|\bcost of attendance\b|\bcoa\b",
+    r"\bverification\b|\b(?:in)?dependen(?:t|cy|ce)\b|\boverride\b|\bprofessional judg\w*|\bwork[- ]?study\b",
+    r"\bf?seog\b|\bteach grant\b|\bcss profile\b|\bcadaa\b|\bdream act\b|\bdaca\b|\baward (?:letter|offer)\b",
+    r"\baid (?:offer|package)\b|\brefund\b|\bdisburse\w*|\bisir\b|\bsar\b|\bfss\b|\bsubmission summary\b",
+    r"\bcontributors?\b|\bmpn\b|\bpromissory\b|\bexit counseling\b|\bentrance counseling\b|\bstudentaid\b",
+    r"\$\$|\bmoney for (?:college|school)\b|\bpay for (?:college|school|university)\b|\bcollege money\b",
+    r"\bbecas?\b|\bprestamos?\b|\bayuda (?:financiera|federal|estudiantil|economica)\b|\bmatricula\b|\bcolegiatura\b",
+    r"\bincome\b|\bingresos\b|\btax returns?\b|\btaxes\b|\bassets\b|\bcollege costs?\b",
+    r"\breembolso\b|\bcondonacion\b|\bperdon de\b|\bverificacion\b|\b(?:in)?dependiente\b|\bindice de ayuda\b")
+
+# -- calculator requests: (calculator, topic, ask, facts); all three must match ------------------
+_SAI_NUMBER = r"\b(?:sai|efc|indice(?: de ayuda)?)\b[^.?!\d-]{0,20}-?\$?\d|(?<![\d,])-?\d[\d,]*\s*(?:sai|efc)\b"
+_MONEY_FACT = (r"\$\s?\d|\b\d+(?:\.\d+)?\s?(?:k|mil|thousand|grand)\b|\b\d{1,3}(?:,\d{3})+\b|\b(?:owe|debo|balance|"
+               r"borrowed|make|makes|earn|earns|income|salary|agi|gano|ganan?)\b[^.?!]{0,20}\d")
+CALCULATOR_RULES = [
+    ("pell", _rx(r"\bpel+s?\b"), _rx(r"\?", r"\bhow much\b", r"\bwhat'?s my\b", r"\bwhats my\b", r"\bcuant",
+    r"\b(?:will|would|can|could|do) i\b",
+                                     r"\bam i\b", r"\bpuedo\b", r"\bestimate\b", r"\bcalculat"), _rx(_SAI_NUMBER)),
+    ("sai", _rx(r"\b(?:sai|efc|student aid index|indice de ayuda)\b"),
+     _rx(r"\b(?:calculate|calc|estimate|figure out|predict)\b",
+     r"\bwhat (?:will|would|should) (?:my|our|the) (?:sai|efc)",
+         r"\bwhat'?s my (?:sai|efc)\b", r"\bwhat is my (?:sai|efc)\b",
+         r"\bhow (?:much|high|low) (?:will|would) (?:my|our)",
+         r"\bcuanto (?:sera|seria|va a ser)\b", r"\bcalcula"),
+     _rx(_MONEY_FACT, r"\bfamily of \d", r"\bhousehold of \d", r"\b\d+ (?:people|kids|children|personas|hijos)\b")),
+    ("loan-limits", _rx(r"\bborrow|\bloans?\b|\bprest"),
+     _rx(r"\bhow much (?:\w+ )?(?:can|could|will|would|may|am) (?:i|we|my \w+|a \w+)(?: be able to)? "
+         r"(?:borrow|get|take)",
+         r"\b(?:max|maximum|most) (?:i|we) can borrow\b", r"\bcuanto (?:puedo|podemos|puede) (?:pedir|sacar|tomar)"),
+     _rx(r"\b(?:freshm[ae]n|sophomore|junior|senior|first[- ]year|1st[- ]year|second[- ]year|2nd[- ]year|third[- ]year|"
+         r"3rd[- ]year|fourth[- ]year|4th[- ]year|5th[- ]year|grad(?:uate)? (?:student|school)|masters?|phd|doctoral|"
+         r"med(?:ical)? school|law school|professional (?:student|program|degree)|dependent|independent|undergrad\w*|"
+         r"primer ano|segundo ano|tercer ano|cuarto ano|dependiente|independiente|posgrado|maestria)\b")),
+    ("repayment", _rx(r"\bpayments?\b", r"\bpay (?:back|per|a|each|monthly|off)\b", r"\bmonthly\b", r"\bper month\b",
+                      r"\bhow long\b", r"\bpagar\b", r"\bpagos?\b", r"\bmensualidad\b", r"\bcuota\b"),
+     _rx(r"\bhow (?:much|long)\b", r"\bwhat (?:would|will|is|'s)\b", r"\bwhats\b", r"\bcalculat", r"\bestimate\b",
+         r"\bcuant"), _rx(_MONEY_FACT)),
+    ("dependency", _rx(r"\b(?:in)?depend(?:ent|ence|ency|iente)", r"\bmy parents'? (?:info|information)",
+                       r"\bmis (?:padres|papas)\b"),
+     _rx(r"\b(?:am i|would i be|will i be|would i count|do i count|count as|considered|soy|seria|cuento como)\b"
+         r"[^.?!]{0,15}\b(?:in)?dependi?ente?\b", r"\b(?:in)?dependiente? o (?:in)?dependiente?\b",
+         r"\bdo i (?:still )?(?:need|have to (?:include|use|put|add|report)) (?:my )?(?:parents?|mom|dad)",
+         r"\b(?:necesito|tengo que (?:poner|incluir)) (?:la )?(?:informacion|info|datos) de mis (?:padres|papas)"),
+     _rx(r"\b(?:i'?m|i am|im|tengo|turned|turning|cumpli)\s+\d{2}\b", r"\b\d{2} (?:years old|yrs old|yo|anos)\b",
+         r"\bborn in (?:19|20)\d\d\b", r"\b(?:married|marry|marriage|husband|wife|spouse|casad[oa]|espos[oa])\b",
+         r"\b(?:kids?|child|children|baby|son|daughter|pregnant|hij[oa]s?|bebe|embarazada)\b",
+         r"\b(?:veteran|military|army|navy|marines?|air force|active duty|national guard|veterano|militar)\b",
+         r"\b(?:foster|orphan|ward of (?:the )?court|parents (?:both )?(?:died|passed|are dead)|huerfan[oa]|"
+         r"emancipated|legal guardian\w*|homeless|sin hogar|grad(?:uate)? (?:student|school)|masters|phd|posgrado|"
+         r"maestria)\b")),
+]
+
+
+# -- routing ------------------------------------------------------------------------------------
+
+def _first(rules, text: str) -> str | None:
+    for name, pattern, *rest in rules:
+        unless = rest[0] if rest else None
+        if pattern.search(text) and not (unless and unless.search(text)):
+            return name
+    return None
+
+
+def _is_smalltalk(text: str) -> bool:
+    words = re.findall(r"[a-z']+", text.lower().replace("'", ""))
+    if words and all(w in SMALLTALK_WORDS for w in words):
+        return True
+    return len(text) <= 80 and bool(SMALLTALK_IDENTITY.search(text))
+
+
+def classify(text: str) -> RouteDecision:
+    """Decide the route of a (redacted) user message; see the module docstring for the order."""
+    folded = _fold(text)
+    if not folded:
+        return RouteDecision("smalltalk", "empty")
+    if CRISIS.search(folded):
+        return RouteDecision("redirect", "crisis")
+    signals = injection_signals(folded)
+    if BLOCKING_SIGNALS.intersection(signals):
+        return RouteDecision("refuse", "prompt-injection")
+    for rules, route in ((REDIRECT_RULES, "redirect"), (HARMFUL_RULES, "refuse")):
+        if reason := _first(rules, folded):
+            return RouteDecision(route, reason)
+    aid = bool(AID_TERMS.search(folded))
+    if not aid and _is_smalltalk(folded):
+        return RouteDecision("smalltalk", "smalltalk")
+    if topic := _first(STRONG_OFFTOPIC, folded):
+        return RouteDecision("refuse", f"off-topic:{topic}")
+    for name, topic_rx, ask, facts in CALCULATOR_RULES:
+        if topic_rx.search(folded) and ask.search(folded) and facts.search(folded):
+            return RouteDecision("calculator", f"compute:{name}", calculator=name)
+    if aid:
+        return RouteDecision("answer", "aid-topic")
+    if signals:
+        return RouteDecision("refuse", "prompt-injection")   # injection with no aid question in it
+    if topic := _first(WEAK_OFFTOPIC, folded):
+        return RouteDecision("refuse", f"off-topic:{topic}")
+    return RouteDecision("answer", "default")

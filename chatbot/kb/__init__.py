@@ -1,0 +1,1 @@
+"""Knowledge files in, ranked hits out (`python -m chatbot.kb check`)."""

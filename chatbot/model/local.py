@@ -1,0 +1,308 @@
+"""The local backend: a Hugging Face chat model loaded in this process (transformers + bitsandbytes).
+
+- `load_chat_model(settings)` loads the chat model (embedded SmolLM2, a local folder or a hub id)
+  quantized with bitsandbytes (NF4 by default) and returns a `ChatModel`.
+- `ChatModel.stream(messages, ...)` applies the chat template and submits the request to the
+  batching engine (chatbot/model/engine.py, chatbot/model/batch_cache.py, which import torch too); the returned
+  `Generation` yields text pieces and stops on a cancel event (within one decode step), stop
+  strings, `max_new_tokens` or a wall-clock timeout.
+
+The embedded model's one-time conversion is chatbot/model/embedded.py; the sentence embedder used
+by retrieval is chatbot/model/embedder.py.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import torch
+import transformers
+from transformers import (
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    BitsAndBytesConfig,
+    StoppingCriteria,
+    StoppingCriteriaList,
+)
+from transformers.generation.streamers import BaseStreamer
+
+from chatbot.config import Settings
+from chatbot.model import ModelError
+from chatbot.model.embedded import prepare_embedded
+from chatbot.model.engine import Engine, Request
+from chatbot.model.generation import Generation
+
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+transformers.logging.set_verbosity_error()
+# On AVX512-BF16 CPUs bitsandbytes looks for an optional kernel package that would be fetched from
+# the hub; we never fetch it, and its fallback is the built-in kernel, so the warning is only noise.
+logging.getLogger("bitsandbytes").setLevel(logging.ERROR)
+
+
+def resolve_model(settings: Settings, log=print) -> tuple[str, bool]:
+    """Return (folder or hub id, is_hub) for `--model`, or raise ModelError saying what is wrong."""
+    name = settings.model.strip()
+    if name == "embedded":
+        return str(prepare_embedded(settings.cache_dir, log=log)), False
+    path = Path(name).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise ModelError(f"{path} is a folder but has no config.json: it is not a Hugging Face model folder")
+        return str(path), False
+    if name.startswith((".", "/", "~")) or path.suffix or not HUB_ID.match(name):
+        raise ModelError(
+            f"model folder not found: {name}. Use --model embedded, an existing local folder, "
+            "or a Hugging Face id like meta-llama/Llama-3.1-8B-Instruct"
+        )
+    return name, True
+
+
+def pick_device(requested: str) -> str:
+    if requested == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise ModelError("--device cuda was asked for but no CUDA GPU is visible; use --device cpu or auto")
+    return requested
+
+
+def quantization_config(quantization: str) -> BitsAndBytesConfig | None:
+    if quantization == "none":
+        return None
+    if quantization == "int8":
+        return BitsAndBytesConfig(load_in_8bit=True)
+    return BitsAndBytesConfig(
+        load_in_4bit=True,
+        bnb_4bit_quant_type=quantization,
+        # Double quantization saves ~0.4 bits/parameter; it matters for 8B models on smaller GPUs.
+        bnb_4bit_use_double_quant=quantization == "nf4",
+        bnb_4bit_compute_dtype=torch.bfloat16,
+    )
+
+
+def _hub_error(name: str, exc: Exception) -> ModelError:
+    text = f"{type(exc).__name__}: {exc}"
+    if "gated" in text.lower() or "401" in text or "403" in text:
+        return ModelError(
+            f"{name} is a gated model: accept its licence on huggingface.co, then run `hf auth login` "
+            "(or set HF_TOKEN) and try again, or download it and pass the folder to --model"
+        )
+    return ModelError(
+        f"could not download {name} from the Hugging Face hub (offline, or no such model). "
+        "Download it on a machine with internet (`hf download " + name + " --local-dir DIR`) "
+        "and pass --model DIR, or use --model embedded"
+    )
+
+
+def load_chat_model(settings: Settings, log=print) -> "ChatModel":
+    source, is_hub = resolve_model(settings, log=log)
+    device = pick_device(settings.device)
+    started = time.perf_counter()
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source)
+        # Inside the try: measuring `auto` loads the model too, with the same errors to explain.
+        quantization = resolve_quantization(settings, source, device, log=log)
+        model = AutoModelForCausalLM.from_pretrained(source, **load_kwargs(quantization, device))
+    except OSError as exc:
+        if is_hub:
+            raise _hub_error(source, exc) from exc
+        raise ModelError(f"could not load the model from {source}: {exc}") from exc
+    except Exception as exc:  # hub errors are not all OSError subclasses across versions
+        if is_hub and "huggingface_hub" in type(exc).__module__:
+            raise _hub_error(source, exc) from exc
+        raise
+    if tokenizer.chat_template is None:
+        raise ModelError(f"{source} has no chat template: use an instruct/chat model")
+    model.eval()
+    name = "SmolLM2-135M-Instruct" if settings.model == "embedded" else settings.model
+    log(f"Loaded {name} ({quantization}, {device}) in {time.perf_counter() - started:.1f}s")
+    return ChatModel(name, model, tokenizer, device, replace(settings, quantization=quantization))
+
+
+def load_kwargs(quantization: str, device: str) -> dict:
+    """from_pretrained keywords for a concrete quantization ('auto' already resolved)."""
+    # SDPA: the batching engine builds masks for it (chatbot/model/engine.py).
+    kwargs: dict = {"device_map": {"": device}, "attn_implementation": "sdpa"}
+    qconfig = quantization_config(quantization)
+    if qconfig is not None:
+        kwargs["quantization_config"] = qconfig
+    else:
+        # bfloat16 matmuls are slow on most CPUs; float32 there, bfloat16 on the GPU.
+        kwargs["dtype"] = torch.bfloat16 if device == "cuda" else torch.float32
+    return kwargs
+
+
+def resolve_quantization(settings: Settings, source: str, device: str, log=print) -> str:
+    """`auto` -> nf4 on CUDA, else what is fastest on this CPU (chatbot/model/quant_choice.py)."""
+    if settings.quantization != "auto":
+        return settings.quantization
+    from chatbot.model.quant_choice import choose, measure_answer_seconds
+
+    return choose(source, device, settings.cache_dir, measure=measure_answer_seconds, log=log)
+
+
+class _Stop(StoppingCriteria):
+    """Checked after every decode step of plain generate(): cancellation and the deadline."""
+
+    def __init__(self, cancel: threading.Event, deadline: float, generation: Generation):
+        self.cancel, self.deadline, self.generation = cancel, deadline, generation
+
+    def __call__(self, input_ids, scores, **kwargs) -> torch.BoolTensor:
+        if self.cancel.is_set():
+            self.generation.finish_reason = self.generation.finish_reason or "cancelled"
+            return torch.ones(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+        if time.monotonic() > self.deadline:
+            self.generation.finish_reason = "timeout"
+            return torch.ones(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+        return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+
+
+class _TokenFeed(BaseStreamer):
+    """Receives token ids from generate() in its thread and hands them to the Generation."""
+
+    def __init__(self, generation: Generation):
+        self.generation, self.first = generation, True
+
+    def put(self, value) -> None:
+        if self.first:  # generate() first sends the prompt back; skip it
+            self.first = False
+            return
+        self.generation.feed_tokens(value.reshape(-1).tolist())
+
+    def end(self) -> None:
+        pass
+
+
+def eos_token_ids(model, tokenizer) -> set[int]:
+    """The ids that end a turn: the generation config's (what generate() stops on), else the tokenizer's."""
+    configured = getattr(model.generation_config, "eos_token_id", None)
+    ids = configured if isinstance(configured, (list, tuple)) else [configured]
+    found = {int(i) for i in ids if i is not None}
+    if not found and tokenizer.eos_token_id is not None:
+        found.add(int(tokenizer.eos_token_id))
+    return found
+
+
+class ChatModel:
+    """A loaded chat model. `stream` goes through the batching engine (chatbot/model/engine.py), so many
+    answers are generated at once; `stream_plain` is one plain generate() call (the benchmark's
+    baseline), serialized by a lock."""
+
+    def __init__(self, name: str, model, tokenizer, device: str, settings: Settings):
+        self.name, self.model, self.tokenizer, self.device = name, model, tokenizer, device
+        self.settings = settings
+        self.context_length = int(getattr(model.config, "max_position_embeddings", 4096))
+        self.engine = Engine(model, eos_token_ids(model, tokenizer),
+                             max_batch=settings.max_batch_size, prefill_chunk=settings.prefill_chunk)
+        self._plain_lock = threading.Lock()
+
+    def encode_chat(self, messages: list[dict]) -> list[int]:
+        text = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+        return self.tokenizer(text, add_special_tokens=False)["input_ids"]
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def stream(self, messages: list[dict], **kwargs) -> Generation:
+        """Start generating; iterate the result for text pieces. Closing it cancels generation.
+
+        Keywords: max_new_tokens, temperature, stop, cancel, timeout_s, repetition_penalty."""
+        return self.stream_ids(self.encode_chat(messages), **kwargs)
+
+    def stream_ids(self, prompt: list[int], **options) -> Generation:
+        """`stream` for a prompt already tokenized; also takes `ignore_eos` (benchmarks)."""
+        request = self._request(prompt, **options)
+        self.engine.submit(request)
+        return request.generation
+
+    def stream_plain(self, prompt: list[int], **options) -> Generation:
+        """The same request through one plain transformers generate() call, one at a time."""
+        request = self._request(prompt, **options)
+        generation = request.generation
+        sampling = {"do_sample": False}
+        if request.temperature > 0:
+            sampling = {"do_sample": True, "temperature": request.temperature, "top_p": request.top_p}
+        kwargs = dict(
+            input_ids=torch.tensor([prompt], device=self.device),
+            attention_mask=torch.ones(1, len(prompt), dtype=torch.long, device=self.device),
+            max_new_tokens=request.max_new_tokens,
+            min_new_tokens=request.max_new_tokens if request.ignore_eos else 0,
+            streamer=_TokenFeed(generation),
+            stopping_criteria=StoppingCriteriaList([_Stop(generation.cancel, request.deadline, generation)]),
+            pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
+            repetition_penalty=request.repetition_penalty,
+            **sampling,
+        )
+
+        def run() -> None:
+            try:
+                with self._plain_lock, torch.inference_mode():
+                    self.model.generate(**kwargs)
+                generation.finish(None)
+            except BaseException as exc:  # handed to the consumer, never lost in the thread
+                generation.finish(exc)
+
+        generation.has_producer = True
+        threading.Thread(target=run, name="generate", daemon=True).start()
+        return generation
+
+    def _request(
+        self,
+        prompt: list[int],
+        *,
+        max_new_tokens: int | None = None,
+        temperature: float | None = None,
+        stop: tuple[str, ...] | list[str] = (),
+        cancel: threading.Event | None = None,
+        timeout_s: float | None = None,
+        repetition_penalty: float = 1.0,
+        ignore_eos: bool = False,
+    ) -> Request:
+        """Settings' defaults filled in, the prompt checked against the context, its Generation made."""
+        max_new_tokens = max_new_tokens or self.settings.max_new_tokens
+        temperature = self.settings.temperature if temperature is None else temperature
+        timeout_s = timeout_s or self.settings.generation_timeout_s
+        if not prompt:
+            raise ValueError("the prompt is empty")
+        if len(prompt) + max_new_tokens > self.context_length:
+            raise ValueError(
+                f"prompt of {len(prompt)} tokens plus {max_new_tokens} new tokens exceeds the "
+                f"model's context of {self.context_length}; trim the history or passages"
+            )
+        generation = Generation(
+            lambda ids: self.tokenizer.decode(ids, skip_special_tokens=True),
+            stop=tuple(stop), cancel=cancel or threading.Event(), prompt_tokens=len(prompt),
+            max_new_tokens=max_new_tokens,
+        )
+        return Request(prompt, generation, max_new_tokens, temperature=temperature,
+                       repetition_penalty=repetition_penalty, deadline=time.monotonic() + timeout_s,
+                       ignore_eos=ignore_eos)
+
+    def generate(self, messages: list[dict], **kwargs) -> str:
+        return "".join(self.stream(messages, **kwargs))
+
+    def quantized_layers(self) -> dict[str, int]:
+        """Count the linear layer types: proof of what quantization really loaded."""
+        counts: dict[str, int] = {}
+        for module in self.model.modules():
+            kind = type(module).__name__
+            if "Linear" in kind:
+                counts[kind] = counts.get(kind, 0) + 1
+        return counts
+
+    def weight_bytes(self) -> int:
+        return int(self.model.get_memory_footprint())
+
+    @property
+    def device_name(self) -> str:
+        if self.device == "cuda":
+            return torch.cuda.get_device_name(0)
+        return f"CPU ({os.cpu_count()} cores, {torch.get_num_threads()} torch threads)"
+
+

@@ -1,0 +1,114 @@
+"""`--quantization auto`: 4-bit NF4 on a CUDA GPU; on a CPU, whichever of NF4 and float32 answers
+faster on this CPU, measured once and recorded.
+
+Why measure: bitsandbytes' CPU 4-bit kernels are fast only with AVX-512. On a 2-core AMD EPYC with
+AVX2 an NF4 answer took 3-6x longer than float32 (time to first token 43 s vs 6.8 s for a
+1.5k-token prompt), while on an AVX-512 Xeon the two are close. The CPU's flags alone do not say
+which wins, so `python -m chatbot prepare` (and the first load, if prepare never ran) times both
+on a short prompt and records the winner in `<cache_dir>/quantization.json`, keyed by model folder
+and CPU. An explicit `--quantization` always wins over the record.
+
+The measurement and the record are split from torch so the decision logic is testable without a
+model: `choose(..., measure=...)` takes any function returning seconds per quantization.
+"""
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Callable
+
+CPU_CANDIDATES = ("nf4", "none")  # 4-bit where its kernels are fast, else plain float32
+PROMPT_TOKENS, DECODE_TOKENS = 96, 12  # what is timed: a short prefill and a few decode steps
+ANSWER_PROMPT, ANSWER_TOKENS = 700, 100  # what is estimated: a typical answer (passages + question)
+RECORD = "quantization.json"
+# float32 must win clearly: NF4 holds a quarter of the memory, and a near tie is measurement noise.
+FLOAT_MUST_BE_FASTER_BY = 0.15
+
+
+def cpu_key() -> str:
+    """The CPU as far as speed goes: its model name, torch's kernel level and the thread count."""
+    import torch
+
+    name = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                name = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{name} | {torch.backends.cpu.get_cpu_capability()} | {torch.get_num_threads()} threads"
+
+
+def _read(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text())
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}  # a missing or damaged record only costs a new measurement
+
+
+def choose(source: str, device: str, cache_dir: Path, *, measure: Callable[[str, str], float],
+           key: str | None = None, log=print) -> str:
+    """The quantization `auto` stands for: 'nf4' on CUDA, else the recorded or measured CPU winner.
+
+    `measure(source, quantization)` returns the estimated seconds of one typical answer."""
+    if device == "cuda":
+        return "nf4"
+    key = f"{Path(source).name} | {key or cpu_key()}"
+    path = Path(cache_dir) / RECORD
+    record = _read(path)
+    known = record.get(key)
+    if isinstance(known, dict) and known.get("choice") in CPU_CANDIDATES:
+        return known["choice"]
+    seconds = {quant: measure(source, quant) for quant in CPU_CANDIDATES}
+    best = winner(seconds)
+    record[key] = {"choice": best, "answer_s": {q: round(s, 3) for q, s in seconds.items()},
+                   "measured": time.strftime("%Y-%m-%d")}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{RECORD}.{os.getpid()}")
+    partial.write_text(json.dumps(record, indent=2) + "\n")
+    os.replace(partial, path)  # whole or not at all, even with two processes preparing at once
+    shown = ", ".join(f"{q} {s:.1f}s" for q, s in seconds.items())
+    log(f"--quantization auto on this CPU: {best} (estimated answer: {shown}); recorded in {path}")
+    return best
+
+
+def winner(seconds: dict[str, float]) -> str:
+    """nf4 unless float32 ('none') answers clearly faster."""
+    return "none" if seconds["none"] < seconds["nf4"] * (1 - FLOAT_MUST_BE_FASTER_BY) else "nf4"
+
+
+def measure_answer_seconds(source: str, quantization: str) -> float:
+    """Load the model in `quantization` on the CPU and estimate one typical answer's seconds from a
+    timed short prefill and a few decode steps (best of two, after a warm-up)."""
+    import torch
+    from transformers import AutoModelForCausalLM
+    from transformers.cache_utils import DynamicCache
+
+    from chatbot.model.local import load_kwargs
+
+    model = AutoModelForCausalLM.from_pretrained(source, **load_kwargs(quantization, "cpu")).eval()
+    vocab = model.config.vocab_size
+    cache_kw = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+    prompt = torch.randint(100, vocab - 1, (1, PROMPT_TOKENS), generator=torch.Generator().manual_seed(0))
+
+    def once() -> tuple[float, float]:
+        cache = DynamicCache(config=model.config)
+        started = time.perf_counter()
+        logits = model(input_ids=prompt, logits_to_keep=1, **{cache_kw: cache}).logits
+        prefill = time.perf_counter() - started
+        started = time.perf_counter()
+        for _ in range(DECODE_TOKENS):
+            token = logits[:, -1:].argmax(-1)
+            logits = model(input_ids=token, logits_to_keep=1, **{cache_kw: cache}).logits
+        return prefill, time.perf_counter() - started
+
+    with torch.inference_mode():
+        once()  # warm-up: first calls allocate and pick kernels
+        prefill, decode = min(once() for _ in range(2))
+    return prefill * ANSWER_PROMPT / PROMPT_TOKENS + decode * ANSWER_TOKENS / DECODE_TOKENS

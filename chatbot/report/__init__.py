@@ -1,0 +1,1 @@
+"""The aid office's report over the store (`python -m chatbot report`)."""

@@ -1,0 +1,1 @@
+"""Turns and feedback: SQLite by default, PostgreSQL by URL; retention."""

@@ -1,0 +1,1 @@
+"""The Gradio page, the widget, headers, rate limits and school profiles."""

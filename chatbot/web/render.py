@@ -1,0 +1,87 @@
+"""Turn answers, citations and the help panel into the Markdown the chat shows.
+
+Model output is untrusted text: it is shown as Markdown with every HTML tag escaped and image syntax
+neutralised, so a prompt-injected `<script>` or `<img src=http://...>` appears as plain text and no
+external image is ever fetched (a tracking pixel would leak who asked what). Gradio's own HTML
+sanitizer and the page's `img-src 'self'` policy are the second and third lines of defence.
+"""
+from __future__ import annotations
+
+import re
+from html import escape
+
+from chatbot.answers import Citation
+from chatbot.web.schools import School
+
+_URL = re.compile(r"^https?://[^\s<>\"'()\\]+$")
+
+
+def safe_markdown(text: str) -> str:
+    """Markdown with no raw HTML, no images and no code spans (entities would show as &lt;...)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("`", "\\`").replace("![", "!\\[")
+
+
+def _label(text: str) -> str:
+    """Text safe inside a Markdown link label."""
+    return safe_markdown(text).replace("[", "\\[").replace("]", "\\]")
+
+
+def _link(label: str, url: str | None, title: str) -> str:
+    if not url or not _URL.match(url):
+        return _label(label)
+    return f'[{_label(label)}]({url} "{escape(title, quote=True)}")'
+
+
+def citations_markdown(citations: list[Citation], s: dict) -> str:
+    if not citations:
+        return ""
+    lines = [f"**{s['sources']}**", ""]
+    # Two entries can cite the same page; one link to it is enough.
+    unique = list({(c.title, c.url): c for c in citations}.values())  # first occurrence's position
+    for i, c in enumerate(unique, 1):
+        years = s["all_years"] if c.award_year in ("", "all") else s["award_year"].format(years=_label(c.award_year))
+        lines.append(f"{i}. {_link(c.title, c.url, s['opens_new_tab'])} ({years})")
+    return "\n".join(lines)
+
+
+def answer_markdown(text: str, citations: list[Citation], s: dict, stopped: bool = False) -> str:
+    parts = [safe_markdown(text.strip())] if text.strip() else []
+    if stopped:
+        parts.append(f"*{safe_markdown(s['stopped'])}*")
+    sources = citations_markdown(citations, s)
+    if sources:
+        parts.append(sources)
+    return "\n\n".join(parts)
+
+
+def help_markdown(school: School | None, s: dict) -> str:
+    lines = []
+    if school is None:
+        lines.append(s["help_your_school"])
+    else:
+        c = school.contact
+        lines.append(s["help_school"].format(office=_label(c.office), school=_label(school.name)))
+        details = []
+        if c.phone:
+            digits = re.sub(r"[^0-9+]", "", c.phone)
+            details.append(f"{s['help_phone']}: [{_label(c.phone)}](tel:{digits})")
+        if c.email:
+            details.append(f"{s['help_email']}: [{_label(c.email)}](mailto:{c.email})")
+        if c.url:
+            details.append(f"{s['help_website']}: {_link(c.url, c.url, s['opens_new_tab'])}")
+        if c.hours:
+            details.append(f"{s['help_hours']}: {_label(c.hours)}")
+        lines += [f"- {d}" for d in details]
+    lines += ["", s["help_federal"], "", s["help_crisis"]]
+    return "\n".join(lines)
+
+
+def header_html(school: School | None, s: dict, compact: bool) -> str:
+    """The page title, or the widget's school-coloured header. Every value is escaped."""
+    if school is None or not compact:
+        name = s["title"] if school is None else f"{s['title']} · {school.name}"
+        return (f'<header class="page-header"><h1>{escape(name)}</h1>'
+                f'<p>{escape(s["subtitle"])}</p></header>')
+    return (f'<header class="school-header" style="background-color: {school.colour}; color: {school.text_colour}">'
+            f'<h1>{escape(school.name)}</h1><p>{escape(s["widget_subtitle"])}</p></header>')
