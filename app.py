@@ -24,16 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
     from chatbot.model import ModelError
-
-    from chatbot.model.local import resolve_model
+    from chatbot.model.registry import check_model
     from chatbot.pipeline import build_pipeline
 
-    if settings.model not in ("embedded", "fake"):
-        try:  # a wrong folder should stop us here, not surface later on /healthz
-            resolve_model(settings)
-        except ModelError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
+    try:  # a wrong folder should stop us here, not surface later on /healthz
+        check_model(settings)
+    except ModelError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     from chatbot.store.storage import RetentionJob, StorageConfigError, open_store
     from chatbot.web.ui import create_app
 

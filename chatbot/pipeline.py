@@ -31,6 +31,7 @@ from chatbot.guards.draft_gate import (
     MIN_SUPPORT, SentenceGate, content_words, fallback_text, is_degenerate, passages_block, support_ratio,
 )
 from chatbot.history import follow_up_query, trim_history
+from chatbot.model.chat_model import as_chat_model
 from chatbot.prompts import chat_template, render, reply
 from chatbot.replies import Replies, finish, refusal_name, unique
 
@@ -59,7 +60,9 @@ class Turn:
 class Pipeline:
     def __init__(self, chat_model, settings: Settings | None = None, retriever=None, entries=None,
                  today: date | None = None, history_tokens: int = 768):
-        self.chat_model = chat_model
+        # Any LangChain chat model, or one of the model layer's engines (wrapped): a turn is
+        # `prompt | chat_model` either way.
+        self.chat_model = as_chat_model(chat_model)
         self.settings = settings or Settings()
         self.retriever = retriever
         self.entries = {e.id: e for e in (entries or (retriever.entries if retriever else []))}
@@ -200,17 +203,20 @@ class Pipeline:
         return self.retriever.search(query, k=3, award_year=year, school=session.get("school"),
                                      lang=turn.lang, today=today)
 
-    def answer_messages(self, question: str, lang: str, hits, history, today: date) -> list[dict]:
-        """The chat messages the model drafts from (also what `python -m eval bench` sends)."""
-        return render(
-            self.template,
+    def answer_variables(self, question: str, lang: str, hits, history, today: date) -> dict:
+        """What the answer prompt is filled with."""
+        return dict(
             question=question,
-            history=trim_history(history, self.chat_model.count_tokens, self.history_tokens),
+            history=trim_history(history, self.chat_model.get_num_tokens, self.history_tokens),
             passages=passages_block(hits),
             language=LANGUAGE_NAMES.get(lang, "English"),
             today=today.isoformat(),
             award_year=hits[0].award_year if hits[0].award_year != "all" else ay.current(today)[0],
         )
+
+    def answer_messages(self, question: str, lang: str, hits, history, today: date) -> list[dict]:
+        """The chat messages the model drafts from, as role/content dicts (what `python -m eval bench` sends)."""
+        return render(self.template, **self.answer_variables(question, lang, hits, history, today))
 
     def _knowledge(self, turn: Turn, history, session, today, cancel) -> Iterator[Token | Answer]:
         result = self._search(turn, history, session, today)
@@ -220,16 +226,19 @@ class Pipeline:
         hits = result.hits
         sources = [h.entry.body for h in hits] + [h.entry.title for h in hits]
         source_words = content_words(" ".join(sources))
-        messages = self.answer_messages(turn.text, turn.lang, hits, history, today)
+        variables = self.answer_variables(turn.text, turn.lang, hits, history, today)
         accepted: list[str] = []
-        draft_ok = True
-        generation = self.chat_model.stream(
-            messages, max_new_tokens=min(self.settings.max_new_tokens, ANSWER_TOKENS), cancel=cancel,
-            stop=("\n\n\n", "\n[", "Question:", "<|im_end|>"), repetition_penalty=1.1,
-        )
+        draft_ok, finish_reason = True, None
+        options = {"max_new_tokens": min(self.settings.max_new_tokens, ANSWER_TOKENS), "repetition_penalty": 1.1}
+        if cancel is not None:
+            options["cancel"] = cancel
+        chain = self.template | self.chat_model.bind(stop=["\n\n\n", "\n[", "Question:"], **options)
+        stream = chain.stream(variables)
         gate = SentenceGate()
         try:
-            for piece in generation:
+            for chunk in stream:
+                finish_reason = chunk.response_metadata.get("finish_reason") or finish_reason
+                piece = chunk.content if isinstance(chunk.content, str) else str(chunk.content)
                 for sentence in gate.feed(piece):
                     if not self._sentence_ok(sentence, accepted, sources, source_words):
                         draft_ok = False
@@ -246,9 +255,9 @@ class Pipeline:
                         accepted.append(sentence)
                         yield Token(sentence)
         finally:
-            # Read before close(): close() sets the same event to cut a failing draft short.
+            # Read before closing: closing the stream sets the same event to cut a failing draft short.
             user_stopped = cancel is not None and cancel.is_set()
-            generation.close()
+            stream.close()
         if user_stopped:
             yield Answer("".join(accepted).strip(), [h.citation for h in hits[:1]], "answer", draft_ok, turn.flags + ["cancelled"])
             return
@@ -260,7 +269,7 @@ class Pipeline:
         else:
             text, grounded = draft, True
             citations = [h.citation for h in hits if support_ratio(draft, content_words(h.entry.body)) >= 0.3] or [hits[0].citation]
-            if generation.finish_reason == "length":
+            if finish_reason == "length":
                 flags.append("truncated")
         text = finish(text, hits, turn.lang)
         if not accepted:
@@ -300,14 +309,9 @@ def build_pipeline(settings: Settings, chat_model=None, log=print) -> Pipeline:
     from chatbot.kb.retrieval import Retriever
 
     if chat_model is None:
-        if settings.model == "fake":
-            from chatbot.model.fake import FakeChatModel
+        from chatbot.model.registry import load_chat_model
 
-            chat_model = FakeChatModel()
-        else:
-            from chatbot.model.local import load_chat_model
-
-            chat_model = load_chat_model(settings, log=log)
+        chat_model = load_chat_model(settings, log=log)
     entries = load_kb()
     retriever = Retriever.build(entries, load_embedder(), settings.cache_dir)
     return Pipeline(chat_model, settings, retriever, entries)

@@ -205,5 +205,6 @@ def main(argv: list[str]) -> int:
 
 def _quantization(pipeline, settings) -> str:
     """What `--quantization auto` resolved to; the setting itself for models without one (fake)."""
-    model_settings = getattr(getattr(pipeline, "chat_model", None), "settings", None)
+    engine = getattr(getattr(pipeline, "chat_model", None), "engine", None)
+    model_settings = getattr(engine, "settings", None)
     return getattr(model_settings, "quantization", settings.quantization)

@@ -78,13 +78,26 @@ class TestWithFakeModel:
         assert answer.grounded is True and "fallback" not in answer.flags
         assert "".join(streamed).strip() in answer.text and "$7,395" in answer.text
 
+    def test_any_langchain_chat_model_can_draft_the_answer(self, retriever):
+        # Not ours: LangChain's own fake chat model, streaming a faithful draft through `prompt | model`.
+        from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+        class Foreign(GenericFakeChatModel):
+            def get_num_tokens(self, text: str) -> int:  # the default would fetch a GPT-2 tokenizer
+                return len(text.split())
+
+        draft = "For 2026-27, the maximum Pell Grant is $7,395 and the minimum is $740."
+        pipeline = Pipeline(Foreign(messages=iter([draft])), Settings(), retriever, today=TODAY)
+        answer, streamed = run(pipeline, "max pell 2026-27?")
+        assert answer.grounded is True and "$7,395" in answer.text and "".join(streamed).strip() in answer.text
+
     def test_ssn_is_warned_about_and_never_reaches_the_model_or_the_reply(self, make):
         pipeline = make()
         answer, _ = run(pipeline, "my ssn is 123-45-6789, what's the fafsa deadline for 2026-27?")
         assert answer.route == "warn_pii"
         assert "123-45-6789" not in answer.text and "6789" not in answer.text
         assert "Social Security number" in answer.text
-        seen = str(pipeline.chat_model.seen)
+        seen = str(pipeline.chat_model.engine.seen)
         assert "123-45-6789" not in seen and "[SSN removed]" in seen
         assert "June 30, 2027" in answer.text  # the question itself still gets answered
 
@@ -92,7 +105,7 @@ class TestWithFakeModel:
         pipeline = make()
         history = [{"role": "user", "content": "ssn 123 45 6789"}, {"role": "assistant", "content": "Please don't."}]
         run(pipeline, "ok so what is the pell grant?", history)
-        assert "6789" not in str(pipeline.chat_model.seen)
+        assert "6789" not in str(pipeline.chat_model.engine.seen)
 
     def test_asking_for_shared_data_back_gets_a_warning_not_the_data(self, make):
         history = [{"role": "user", "content": "my ssn is 123-45-6789"},
@@ -169,7 +182,7 @@ def test_embedded_model_never_sees_or_repeats_an_ssn(make, embedded_model):
     pipeline = make(embedded_model)
     answer, streamed = run(pipeline, "here is my social 987 65 4321 - am i eligible for a pell grant?")
     assert answer.route == "warn_pii"
-    for text in (answer.text, "".join(streamed), str(pipeline.chat_model.seen)):
+    for text in (answer.text, "".join(streamed), str(pipeline.chat_model.engine.seen)):
         assert "987 65 4321" not in text and "4321" not in text
 
 
