@@ -130,10 +130,12 @@ def run_users(chat, work: list[tuple[list[int], int]], users: int, rounds: int) 
 
 def run_sequential(chat, work: list[tuple[list[int], int]]) -> tuple[list[dict], float]:
     """The baseline: plain generate(), one request after the other."""
+    from eval.bench_baselines import plain_generate
+
     records = []
     for prompt, new_tokens in work:
-        gen = chat.stream_plain(prompt, max_new_tokens=new_tokens, ignore_eos=True,
-                                repetition_penalty=PENALTY, timeout_s=NO_TIMEOUT_S)
+        gen = plain_generate(chat, prompt, max_new_tokens=new_tokens, ignore_eos=True,
+                             repetition_penalty=PENALTY, timeout_s=NO_TIMEOUT_S)
         for _ in gen:
             pass
         if gen.finish_reason == "error":
@@ -200,6 +202,7 @@ def main(argv: list[str]) -> int:
     from dataclasses import replace
 
     from chatbot.model.local import load_chat_model
+    from eval.bench_baselines import plain_generate
 
     settings = settings_from_args(args)
     settings = replace(settings, max_batch_size=args.max_batch or max(args.users + [args.compare_at]),
@@ -220,7 +223,7 @@ def main(argv: list[str]) -> int:
 
     # Warm-up: the first call of each path pays one-off costs (bitsandbytes repacks weights on CPU).
     "".join(chat.stream_ids(prompts[0], max_new_tokens=4))
-    "".join(chat.stream_plain(prompts[0], max_new_tokens=4))
+    "".join(plain_generate(chat, prompts[0], max_new_tokens=4))
 
     bandwidth = device_bandwidth(chat.device_name, args.bandwidth_gbs)
     weight_bytes = chat.weight_bytes()

@@ -1,5 +1,7 @@
-"""The other ways to batch that `python -m eval bench --compare-at N` measures beside the engine.
+"""The baselines `python -m eval bench` measures the engine against.
 
+- plain: one request through one plain transformers generate() call, one at a time (the sequential
+  baseline, and the tests' reference for what a request alone produces).
 - static: the N prompts left-padded into one batch and one plain generate() call; everyone waits
   for the whole batch, nobody can join, but each decode step serves all N.
 - transformers: transformers' own continuous batching (`generate_batch`, paged attention).
@@ -8,10 +10,81 @@ Benchmark-only code that needs torch, kept out of the serving path.
 """
 from __future__ import annotations
 
+import threading
 import time
 
 import torch
-from transformers import GenerationConfig
+from transformers import GenerationConfig, StoppingCriteria, StoppingCriteriaList
+from transformers.generation.streamers import BaseStreamer
+
+from chatbot.model.generation import Generation
+
+_PLAIN_LOCK = threading.Lock()  # plain generate() calls run one at a time
+
+
+def plain_generate(chat, prompt: list[int], **options) -> Generation:
+    """The request `chat.stream_ids(prompt, **options)` would make, through one plain transformers
+    generate() call in a thread instead of the batching engine."""
+    request = chat._request(prompt, **options)
+    generation = request.generation
+    sampling = {"do_sample": False}
+    if request.temperature > 0:
+        sampling = {"do_sample": True, "temperature": request.temperature, "top_p": request.top_p}
+    kwargs = dict(
+        input_ids=torch.tensor([prompt], device=chat.device),
+        attention_mask=torch.ones(1, len(prompt), dtype=torch.long, device=chat.device),
+        max_new_tokens=request.max_new_tokens,
+        min_new_tokens=request.max_new_tokens if request.ignore_eos else 0,
+        streamer=_TokenFeed(generation),
+        stopping_criteria=StoppingCriteriaList([_Stop(generation.cancel, request.deadline, generation)]),
+        pad_token_id=chat.tokenizer.pad_token_id or chat.tokenizer.eos_token_id,
+        repetition_penalty=request.repetition_penalty,
+        **sampling,
+    )
+
+    def run() -> None:
+        try:
+            with _PLAIN_LOCK, torch.inference_mode():
+                chat.model.generate(**kwargs)
+            generation.finish(None)
+        except BaseException as exc:  # handed to the consumer, never lost in the thread
+            generation.finish(exc)
+
+    generation.has_producer = True
+    threading.Thread(target=run, name="generate", daemon=True).start()
+    return generation
+
+
+class _Stop(StoppingCriteria):
+    """Checked after every decode step of plain generate(): cancellation and the deadline."""
+
+    def __init__(self, cancel: threading.Event, deadline: float, generation: Generation):
+        self.cancel, self.deadline, self.generation = cancel, deadline, generation
+
+    def __call__(self, input_ids, scores, **kwargs) -> torch.BoolTensor:
+        if self.cancel.is_set():
+            self.generation.finish_reason = self.generation.finish_reason or "cancelled"
+            return torch.ones(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+        if time.monotonic() > self.deadline:
+            self.generation.finish_reason = "timeout"
+            return torch.ones(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+        return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+
+
+class _TokenFeed(BaseStreamer):
+    """Receives token ids from generate() in its thread and hands them to the Generation."""
+
+    def __init__(self, generation: Generation):
+        self.generation, self.first = generation, True
+
+    def put(self, value) -> None:
+        if self.first:  # generate() first sends the prompt back; skip it
+            self.first = False
+            return
+        self.generation.feed_tokens(value.reshape(-1).tolist())
+
+    def end(self) -> None:
+        pass
 
 
 def static_batch(chat, prompts: list[list[int]], new_tokens: int) -> dict:

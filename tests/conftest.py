@@ -18,6 +18,28 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Set by .ci/run for the storage tests; everything else named CHATBOT_* is a setting.
+KEEP_ENV = {"CHATBOT_TEST_POSTGRES_URL"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_settings_from_the_shell():
+    """A developer's shell cannot change results: every CHATBOT_* setting is cleared for the session
+    (session-scoped so the shared model and retriever are built without them too). The cache dir
+    (converted model, retrieval index, quantization record) stays at its default: it holds only
+    derived files keyed by their inputs, and a fresh one would convert the model again per run."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [n for n in os.environ if n.startswith("CHATBOT_") and n not in KEEP_ENV]:
+            patch.delenv(name)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def data_in_tmp(monkeypatch, tmp_path):
+    """Turns and feedback a test stores go under its own tmp folder, never the developer's data."""
+    monkeypatch.setenv("CHATBOT_DATA_DIR", str(tmp_path / "data"))
+
+
 @pytest.fixture(scope="session")
 def embedded_model():
     """The default: the embedded model in `--quantization auto` (NF4 or float32, whichever this CPU

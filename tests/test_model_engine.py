@@ -30,6 +30,7 @@ import torch
 
 from chatbot.model.batch_cache import COMPACT_MIN
 from chatbot.model.engine import Engine, EngineClosed, Request
+from eval.bench_baselines import plain_generate
 
 pytestmark = pytest.mark.slow
 
@@ -122,7 +123,7 @@ def refs(exact) -> dict[str, Ref]:
     out = {}
     for name, messages in PROMPTS.items():
         prompt = exact.encode_chat(messages)
-        gen = exact.stream_plain(prompt, max_new_tokens=MAX, repetition_penalty=PENALTY)
+        gen = plain_generate(exact, prompt, max_new_tokens=MAX, repetition_penalty=PENALTY)
         text = collect(gen)
         ids = [t for t in gen._ids if t not in exact.engine.eos_ids]
         ended = gen.finish_reason == "end"

@@ -26,10 +26,7 @@ from transformers import (
     AutoModelForCausalLM,
     AutoTokenizer,
     BitsAndBytesConfig,
-    StoppingCriteria,
-    StoppingCriteriaList,
 )
-from transformers.generation.streamers import BaseStreamer
 
 from chatbot.config import Settings
 from chatbot.model import ModelError
@@ -147,38 +144,6 @@ def resolve_quantization(settings: Settings, source: str, device: str, log=print
     return choose(source, device, settings.cache_dir, measure=measure_answer_seconds, log=log)
 
 
-class _Stop(StoppingCriteria):
-    """Checked after every decode step of plain generate(): cancellation and the deadline."""
-
-    def __init__(self, cancel: threading.Event, deadline: float, generation: Generation):
-        self.cancel, self.deadline, self.generation = cancel, deadline, generation
-
-    def __call__(self, input_ids, scores, **kwargs) -> torch.BoolTensor:
-        if self.cancel.is_set():
-            self.generation.finish_reason = self.generation.finish_reason or "cancelled"
-            return torch.ones(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
-        if time.monotonic() > self.deadline:
-            self.generation.finish_reason = "timeout"
-            return torch.ones(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
-        return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
-
-
-class _TokenFeed(BaseStreamer):
-    """Receives token ids from generate() in its thread and hands them to the Generation."""
-
-    def __init__(self, generation: Generation):
-        self.generation, self.first = generation, True
-
-    def put(self, value) -> None:
-        if self.first:  # generate() first sends the prompt back; skip it
-            self.first = False
-            return
-        self.generation.feed_tokens(value.reshape(-1).tolist())
-
-    def end(self) -> None:
-        pass
-
-
 def eos_token_ids(model, tokenizer) -> set[int]:
     """The ids that end a turn: the generation config's (what generate() stops on), else the tokenizer's."""
     configured = getattr(model.generation_config, "eos_token_id", None)
@@ -191,8 +156,8 @@ def eos_token_ids(model, tokenizer) -> set[int]:
 
 class ChatModel:
     """A loaded chat model. `stream` goes through the batching engine (chatbot/model/engine.py), so many
-    answers are generated at once; `stream_plain` is one plain generate() call (the benchmark's
-    baseline), serialized by a lock."""
+    answers are generated at once (eval/bench_baselines.py's `plain_generate` is the plain
+    generate() baseline it is measured against)."""
 
     def __init__(self, name: str, model, tokenizer, device: str, settings: Settings):
         self.name, self.model, self.tokenizer, self.device = name, model, tokenizer, device
@@ -200,7 +165,6 @@ class ChatModel:
         self.context_length = int(getattr(model.config, "max_position_embeddings", 4096))
         self.engine = Engine(model, eos_token_ids(model, tokenizer),
                              max_batch=settings.max_batch_size, prefill_chunk=settings.prefill_chunk)
-        self._plain_lock = threading.Lock()
 
     def encode_chat(self, messages: list[dict]) -> list[int]:
         text = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
@@ -220,37 +184,6 @@ class ChatModel:
         request = self._request(prompt, **options)
         self.engine.submit(request)
         return request.generation
-
-    def stream_plain(self, prompt: list[int], **options) -> Generation:
-        """The same request through one plain transformers generate() call, one at a time."""
-        request = self._request(prompt, **options)
-        generation = request.generation
-        sampling = {"do_sample": False}
-        if request.temperature > 0:
-            sampling = {"do_sample": True, "temperature": request.temperature, "top_p": request.top_p}
-        kwargs = dict(
-            input_ids=torch.tensor([prompt], device=self.device),
-            attention_mask=torch.ones(1, len(prompt), dtype=torch.long, device=self.device),
-            max_new_tokens=request.max_new_tokens,
-            min_new_tokens=request.max_new_tokens if request.ignore_eos else 0,
-            streamer=_TokenFeed(generation),
-            stopping_criteria=StoppingCriteriaList([_Stop(generation.cancel, request.deadline, generation)]),
-            pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
-            repetition_penalty=request.repetition_penalty,
-            **sampling,
-        )
-
-        def run() -> None:
-            try:
-                with self._plain_lock, torch.inference_mode():
-                    self.model.generate(**kwargs)
-                generation.finish(None)
-            except BaseException as exc:  # handed to the consumer, never lost in the thread
-                generation.finish(exc)
-
-        generation.has_producer = True
-        threading.Thread(target=run, name="generate", daemon=True).start()
-        return generation
 
     def _request(
         self,
