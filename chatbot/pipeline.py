@@ -31,11 +31,11 @@ from chatbot.guards.draft_gate import (
     MIN_SUPPORT, SentenceGate, content_words, fallback_text, is_degenerate, passages_block, support_ratio,
 )
 from chatbot.history import follow_up_query, trim_history
+from chatbot.lang import DEFAULT, PROMPT_NAMES, detect
 from chatbot.model.chat_model import as_chat_model
 from chatbot.prompts import chat_template, render, reply
 from chatbot.replies import Replies, finish, refusal_name, unique
 
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 # The prompt's own scaffolding echoed back ("[2] Title (award year: ...)") is never an answer.
 SCAFFOLD = re.compile(r"^\s*\[\d+\]|\(award year:|^\s*(question|sources?|answer)\s*:", re.I | re.M)
 # After a user shared sensitive data earlier, these ask about it again ("repeat it", "what was my ssn").
@@ -81,7 +81,7 @@ class Pipeline:
         history = [{"role": role, "content": r.text} for role, r in redacted]
         shared_before = [k for role, r in redacted if role == "user" and r.warn for k in r.kinds]
         text = guards.clean_input(question or "")
-        lang = guards.detect_language(text)
+        lang = detect(text)
         problem = guards.check_length(text, self.settings.max_input_chars)
         if problem:
             yield Answer(problem, [], "refuse", True, ["empty" if not text else "too-long"])
@@ -209,7 +209,7 @@ class Pipeline:
             question=question,
             history=trim_history(history, self.chat_model.get_num_tokens, self.history_tokens),
             passages=passages_block(hits),
-            language=LANGUAGE_NAMES.get(lang, "English"),
+            language=PROMPT_NAMES.get(lang, PROMPT_NAMES[DEFAULT]),
             today=today.isoformat(),
             award_year=hits[0].award_year if hits[0].award_year != "all" else ay.current(today)[0],
         )

@@ -53,7 +53,7 @@ def parse_users(text: str) -> list[int]:
 def answer_prompts(chat, settings, token_range: tuple[int, int], dataset: Path,
                    write_to: Path | None = None) -> list[list[int]]:
     """Token ids of the answer prompts the pipeline builds for the dev set's answerable questions."""
-    from chatbot import guards
+    from chatbot.lang import detect
     from chatbot.pipeline import build_pipeline
 
     pipeline = build_pipeline(settings, chat_model=chat, log=lambda *_: None)
@@ -63,7 +63,7 @@ def answer_prompts(chat, settings, token_range: tuple[int, int], dataset: Path,
         if not case or case.get("expect") != "answer" or case.get("history") or case["question"] in seen:
             continue
         seen.add(case["question"])
-        lang = guards.detect_language(case["question"])
+        lang = detect(case["question"])
         found = pipeline.retriever.search(case["question"], k=3, lang=lang, today=date.today())
         if not found.found:
             continue

@@ -28,7 +28,9 @@ from datetime import date
 from pathlib import Path
 
 from chatbot.kb.loader import Entry, default_root, load_kb
-from chatbot.kb.retrieval import NOT_FOUND_BELOW, Retriever, default_cache_dir
+from chatbot.config import load_settings
+from chatbot.lang import LANGUAGES
+from chatbot.kb.retrieval import NOT_FOUND_BELOW, Retriever
 
 DATASET = Path(__file__).parent / "datasets" / "retrieval.jsonl"
 WRITTEN_ON = "2026-11-26"
@@ -80,7 +82,7 @@ def synthetic_entries(real: list[Entry], n: int, seed: int = 0) -> list[Entry]:
     spread over award years, languages and 50 schools like a large multi-school deployment."""
     rng = random.Random(seed)
     sentences = {lang: [s for e in real if e.lang == lang for s in re.split(r"(?<=[.!?])\s+", e.body) if len(s) > 30]
-                 for lang in ("en", "es")}
+                 for lang in LANGUAGES}
     years = [("all",), ("2025-26",), ("2026-27",), ("2027-28",), ("2026-27", "2027-28")]
     out = []
     for i in range(n):
@@ -137,7 +139,7 @@ def main(argv: list[str]) -> int:
     embedder = load_embedder()
     print(f"embedder {embedder.name} loaded in {time.perf_counter() - started:.1f}s")
     started = time.perf_counter()
-    retriever = Retriever.build(entries, embedder, default_cache_dir())
+    retriever = Retriever.build(entries, embedder, load_settings().cache_dir)
     print(f"index of {len(entries)} entries {'loaded from cache' if retriever.from_cache else 'built'} "
           f"in {time.perf_counter() - started:.2f}s")
     table, misses = recall_table(retriever, cases, today)
@@ -157,7 +159,7 @@ def main(argv: list[str]) -> int:
             rows = [bench("real", entries, embedder, questions, today, Path(fresh))]
         # The synthetic index takes minutes to embed on CPU, so it stays in the cache for reruns.
         rows.append(bench("synthetic", synthetic_entries(entries, args.synthetic), embedder, questions, today,
-                          default_cache_dir()))
+                          load_settings().cache_dir))
         print(f"\n{'kb':<10}{'entries':>8}{'build s':>9}{'cached s':>9}{'bm25 p50/p95 ms':>18}{'hybrid p50/p95 ms':>20}")
         for r in rows:
             cold = "cached" if r["build_s"] is None else f"{r['build_s']:.2f}"

@@ -8,7 +8,8 @@ import pytest
 import time
 
 from chatbot import guards
-from chatbot.guards import (RouteDecision, check_length, classify, clean_input, detect_language, injection_signals,
+from chatbot.lang import detect
+from chatbot.guards import (RouteDecision, check_length, classify, clean_input, injection_signals,
                             neutralize)
 
 # -- routing ------------------------------------------------------------------------------------
@@ -404,7 +405,7 @@ LANGUAGE = [
 
 @pytest.mark.parametrize("text,lang", LANGUAGE)
 def test_detect_language(text, lang):
-    assert detect_language(text) == lang
+    assert detect(text) == lang
 
 
 def test_guards_is_the_import_point():
@@ -417,19 +418,33 @@ def test_guards_is_the_import_point():
 
 PATHOLOGICAL = ["1,", "1.", "1-", "1, ", "1 to ", "1/", "1:", "$1,", "a1", "-1", "ignore ", "password is ", "a",
                 "10/1/2026 ", "30 de junio de ", "@a.", "[1]", " ", "<|x|>", "account - ", "born ", "123-", "1.1,",
-                "may 1 ", "pw ", "\n", "social 123456789 ", "x@y.co ", "(555) 201-3344 ", "4111 ", "1 2 3 years "]
+                "may 1 ", "pw ", "\n", "social 123456789 ", "x@y.co ", "(555) 201-3344 ", "4111 ", "1 2 3 years ",
+                "123 456 7890 ", "born 10/1/2006 "]
+
+
+def _all_guards(text: str) -> float:
+    """Seconds for every guard on `text`, best of three (the least disturbed run)."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        guards.redact_pii(text)
+        guards.classify(text)
+        guards.injection_signals(text)
+        guards.neutralize(text)
+        detect(text)
+        guards.grounding_check(text, [text])
+        guards.pii_echo(text, text)
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 @pytest.mark.parametrize("unit", PATHOLOGICAL)
-def test_guards_stay_fast_on_4000_character_pastes(unit):
-    # A nested quantifier once took minutes on "1,1,1,..."; every guard must be near-linear.
-    text = (unit * (4000 // len(unit) + 1))[:4000]
-    start = time.perf_counter()
-    guards.redact_pii(text)
-    guards.classify(text)
-    guards.injection_signals(text)
-    guards.neutralize(text)
-    guards.detect_language(text)
-    guards.grounding_check(text, [text])
-    guards.pii_echo(text, text)
-    assert time.perf_counter() - start < 3.0
+def test_guards_stay_linear_on_long_pastes(unit):
+    # A nested quantifier once took minutes on "1,1,1,...", and the PII matcher was quadratic in the
+    # number of matches. Measured as a ratio in this process, so no CPU is too slow for it: 8x the
+    # text may cost about 8x (linear) but not 64x (quadratic); 24x leaves room for noise.
+    def paste(n: int) -> str:
+        return (unit * (n // len(unit) + 1))[:n]
+
+    small, large = _all_guards(paste(1000)), _all_guards(paste(8000))
+    assert large <= 24 * max(small, 1e-4), f"{unit!r}: 1,000 chars {small * 1e3:.2f} ms, 8,000 chars {large * 1e3:.2f} ms"

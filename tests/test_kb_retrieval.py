@@ -15,7 +15,8 @@ import pytest
 from chatbot.answers import Citation
 from chatbot.kb.loader import load_kb
 from chatbot.kb.retrieval import NOT_FOUND_BELOW, Retriever
-from chatbot.kb.text import TypoFixer, detect_lang
+from chatbot.kb.text import TypoFixer
+from chatbot.lang import detect
 
 GOOD = Path(__file__).parent / "fixtures" / "kb" / "good"
 AUTUMN = date(2026, 11, 26)  # 2026-27 in progress, 2027-28 FAFSA open
@@ -144,7 +145,7 @@ def test_typos_are_corrected_against_the_index():
     ("how much pell grant can i get", "en"), ("FAFSA deadline", "en"), ("pell grant para mi hijo", "es"),
 ])
 def test_detect_lang(text, lang):
-    assert detect_lang(text) == lang
+    assert detect(text) == lang
 
 
 def test_dense_modes_need_an_embedder(entries, tmp_path):

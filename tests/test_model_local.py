@@ -1,7 +1,6 @@
 """The real embedded model: 4-bit NF4 and float32 on CPU, `auto` picking between them, streaming,
 cancellation, bounds, and clear load errors."""
 import threading
-import time
 
 import pytest
 
@@ -68,9 +67,8 @@ def test_closing_the_stream_cancels_generation(embedded_model):
     gen = embedded_model.stream(MESSAGES, max_new_tokens=200)
     next(gen)
     gen.close()
-    started = time.monotonic()
     list(gen)
-    assert time.monotonic() - started < 5 and gen.new_tokens < 10
+    assert gen.new_tokens < 10  # counted in tokens, not seconds: it stopped within a step or two
 
 
 def test_wall_clock_timeout_bounds_generation(embedded_model):

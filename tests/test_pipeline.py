@@ -10,6 +10,7 @@ import pytest
 from chatbot import guards
 from chatbot.answers import Answer, Token
 from chatbot.config import Settings
+from chatbot.lang import detect
 from chatbot.model.fake import FakeChatModel
 from chatbot.pipeline import Pipeline
 from tests.conftest import RecordingModel
@@ -136,7 +137,7 @@ class TestWithFakeModel:
     def test_spanish_question_gets_spanish_passage(self, make):
         answer, _ = run(make(), "¿cuál es la fecha límite de la FAFSA para 2026-27?")
         assert answer.route == "answer"
-        assert guards.detect_language(answer.text) == "es"
+        assert detect(answer.text) == "es"
 
     def test_unconfirmed_facts_are_hedged(self, make):
         answer, _ = run(make(), "what are the 2026-27 interest rates for undergrad direct loans?")

@@ -11,7 +11,8 @@ an enrollment level; "2 kids" is not a family size.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from chatbot.lang import fold
 
 # -- field kinds (calculator field names): amounts shown in dollars; yes/no answers ----------------------
 MONEY = re.compile(r"^(?:cost_of_attendance|balance|agi|borrowed\w*|non_federal_grant_aid|(?:student|parent)_(?:agi|"
@@ -151,8 +152,7 @@ WORDY_CODES = {"IN", "OR", "ME", "OK", "HI", "AS", "NO", "SO"}   # read as a sta
 
 def normalize(text: str) -> str:
     """Lower-case, accents removed, same quotes everywhere; SSN- and account-like digit runs blanked."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("¾", "3/4"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).replace("⁄", "/")
+    text = fold(text.replace("¾", "3/4")).replace("⁄", "/")
     return SENSITIVE.sub(lambda m: " " * len(m.group()), text)
 
 

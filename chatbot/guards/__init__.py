@@ -16,10 +16,10 @@ Run the tables: `python -m pytest tests/test_guards_input_and_routing.py tests/t
 from __future__ import annotations
 
 from chatbot.guards.grounding import Fact, Grounding, extract_facts, grounding_check
-from chatbot.guards.input import check_length, clean_input, detect_language, injection_signals, neutralize
+from chatbot.guards.input import check_length, clean_input, injection_signals, neutralize
 from chatbot.guards.pii import PLACEHOLDERS, WARN_KINDS, PiiMatch, Redaction, find_pii, pii_echo, redact_pii
 from chatbot.guards.routing import RouteDecision, classify
 
 __all__ = ["PLACEHOLDERS", "Fact", "Grounding", "PiiMatch", "Redaction", "RouteDecision", "WARN_KINDS", "check_length",
-           "classify", "clean_input", "detect_language", "extract_facts", "find_pii", "grounding_check",
+           "classify", "clean_input", "extract_facts", "find_pii", "grounding_check",
            "injection_signals", "neutralize", "pii_echo", "redact_pii"]

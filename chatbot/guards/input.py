@@ -1,14 +1,16 @@
-"""Input hygiene, prompt-injection signals and language detection: pure, standard library only.
+"""Input hygiene and prompt-injection signals: pure, standard library only.
 
 `clean_input` strips invisible and control characters; `check_length` gives the kind "too long" /
 "empty" message; `injection_signals` names the injection patterns found; `neutralize` defuses chat
-template tokens so pasted text can never open or close a turn; `detect_language` says en or es.
+template tokens so pasted text can never open or close a turn. Language detection is chatbot/lang.py.
 Imported through chatbot.guards.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from chatbot.lang import detect, fold
 
 
 def _rx(*parts: str) -> re.Pattern:
@@ -113,14 +115,13 @@ def check_length(text: str, max_chars: int = 4000) -> str | None:
     if not cleaned:
         return _EMPTY
     if len(cleaned) > max_chars:
-        return _TOO_LONG[detect_language(cleaned[:2000])].format(n=len(cleaned), limit=max_chars)
+        return _TOO_LONG[detect(cleaned[:2000])].format(n=len(cleaned), limit=max_chars)
     return None
 
 
 def _fold(text: str) -> str:
-    """Accent-free, compatibility-folded text (fullwidth "ｉｇｎｏｒｅ" -> "ignore"), case kept for "DAN"."""
-    decomposed = unicodedata.normalize("NFKD", clean_input(text))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("\u2019", "'")
+    """Clean, then accent- and compatibility-folded (chatbot/lang.py); case kept for "DAN"."""
+    return fold(clean_input(text))
 
 
 # -- prompt injection ---------------------------------------------------------------------------
@@ -152,28 +153,3 @@ def neutralize(text: str) -> str:
     text = _ROLE_TAG.sub(lambda m: f"< {m.group(1)}{m.group(2)}", text)
     text = re.sub(r"\[(/?)(INST|SYS)\]", r"[ \1\2]", text, flags=re.I)
     return text.replace("<<", "< <").replace(">>", "> >")
-
-
-# -- language -----------------------------------------------------------------------------------
-
-_ES_WORDS = set("""de la el que los las por para con es mi mis una del al lo le se pero mas porque tambien ya muy
-hay sus yo tu tus nos como cuando donde cual cuales quien cuanto cuanta cuantos cuantas puedo puede pueden tengo
-tiene tienen soy estoy esta estan necesito quiero hola gracias beca becas prestamo prestamos ayuda fecha limite
-dinero papas mama papa padres ano anos sobre entre hasta desde si algo nada usted ustedes ella ellos seria sera
-fue""".split())
-# Words only a Spanish speaker would open with count double, so "hola" or "gracias" alone is Spanish.
-_ES_STRONG = set("hola gracias cuanto cuanta cuantos cual cuales puedo necesito quiero tengo beca becas "
-                 "prestamos".split())
-_EN_WORDS = set("""the is are to of and my i you what how can do does for in it on that this with be have will
-when much get if im i'm it's its was were would could should about your me we they he she there which who why
-an or not but just so like dont don't can't cant need want""".split())
-
-
-def detect_language(text: str) -> str:
-    """"es" or "en". Counts Spanish vs English function words (accents, ñ, ¿ ¡ count for Spanish);
-    Spanish needs a clear lead, so short or mixed text defaults to English."""
-    raw = unicodedata.normalize("NFC", text or "").lower()
-    words = re.findall(r"[a-z']+", _fold(raw))
-    es = sum((w in _ES_WORDS) + (w in _ES_STRONG) for w in words) + min(2, len(re.findall(r"[áéíóúñ¿¡]", raw)))
-    en = sum(w in _EN_WORDS for w in words)
-    return "es" if es >= 2 and es > en else "en"

@@ -19,6 +19,8 @@ chat that is what it almost always is, and removing a student ID by mistake cost
 """
 from __future__ import annotations
 
+import bisect
+
 import re
 from dataclasses import dataclass
 
@@ -228,9 +230,16 @@ def _relabel(kind: str, text: str, start: int, end: int) -> str:
 def find_pii(text: str) -> list[PiiMatch]:
     """Every sensitive item in `text`, in order; overlapping candidates go to the earlier detector."""
     taken: list[tuple[int, int, str | None]] = []
+    # One flag per character: checking a candidate costs its own length, not the number of earlier
+    # matches (a paste of thousands of numbers was quadratic and froze the server).
+    claimed = bytearray(len(text) + 1)
+
+    def take(start: int, end: int, kind: str | None) -> None:
+        taken.append((start, end, kind))
+        claimed[start:end] = b"\1" * (end - start)
 
     def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e, _ in taken)
+        return not any(claimed[start:end])
 
     for kind, pattern, accept in _DETECTORS:
         for m in pattern.finditer(text):
@@ -239,14 +248,15 @@ def find_pii(text: str) -> list[PiiMatch]:
             if kind in ("password", "username"):    # keep the user's sentence punctuation
                 end = start + len(m.group(group).rstrip(_TRAILING.replace("!", "")))
             if free(start, end) and (accept is None or accept(m, text)):
-                taken.append((start, end, kind and _relabel(kind, text, start, end)))
+                take(start, end, kind and _relabel(kind, text, start, end))
     # Dates of birth: a date (any format the grounding parser reads) right after a birth keyword.
     keywords = list(_DOB_KW.finditer(text))
     dates = [f for f in extract_facts(text) if f.kind == "date"] if keywords else []
+    starts = [f.start for f in dates]  # in reading order
     for kw in keywords:
-        for f in dates:
-            if kw.end() <= f.start <= kw.end() + 25 and free(f.start, f.end):
-                taken.append((f.start, f.end, "dob"))
+        for f in dates[bisect.bisect_left(starts, kw.end()) : bisect.bisect_right(starts, kw.end() + 25)]:
+            if free(f.start, f.end):
+                take(f.start, f.end, "dob")
     return [PiiMatch(k, text[s:e], s, e) for s, e, k in sorted(taken) if k is not None]
 
 

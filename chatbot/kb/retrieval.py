@@ -17,7 +17,7 @@ Ranking, in order:
 
 The index (vectors, BM25 matrix, vocabulary) is cached under CACHE/retrieval/<hash of the entries and
 embedder>, so a restart with unchanged knowledge files skips embedding; any change rebuilds it.
-CACHE is the cache_dir argument; `default_cache_dir()` gives $CHATBOT_CACHE or ~/.cache/finaid-chatbot.
+CACHE is the cache_dir argument (the Settings' cache_dir: $CHATBOT_CACHE or ~/.cache/finaid-chatbot).
 """
 from __future__ import annotations
 
@@ -37,9 +37,10 @@ import numpy as np
 from chatbot import award_year as ay
 from chatbot.answers import Citation
 from chatbot.kb.loader import Entry
-from chatbot.kb.text import TypoFixer, coverage, detect_lang, stem, words
+from chatbot.kb.text import TypoFixer, coverage, stem, words
+from chatbot.lang import detect
 
-FORMAT = "retrieval-v1"  # bump when the index layout or the tokenizer changes
+FORMAT = "retrieval-v2"  # bump when the index layout or the tokenizer changes (v2: chatbot.lang.fold)
 # Fusion settings, chosen on the odd-numbered questions of eval/datasets/retrieval.jsonl and checked on
 # the even ones (see eval/retrieval_eval.py): students' wording often shares few words with an entry,
 # so the dense ranking is the stronger one, and a small k lets a clear first place count.
@@ -82,10 +83,6 @@ class SearchResult:
     @property
     def found(self) -> bool:
         return bool(self.hits) and self.confidence >= NOT_FOUND_BELOW
-
-
-def default_cache_dir() -> Path:
-    return Path(os.environ.get("CHATBOT_CACHE") or Path.home() / ".cache" / "finaid-chatbot")
 
 
 def index_text(e: Entry) -> str:
@@ -140,7 +137,7 @@ class Retriever:
         mode = mode or self.mode
         if mode in ("hybrid", "dense") and self.embedder is None:
             raise ValueError(f"mode {mode!r} needs an embedder; this retriever is BM25-only")
-        lang = lang or detect_lang(query)
+        lang = lang or detect(query)
         if award_year:
             years, source = (ay.normalize(award_year),), "argument"
         elif named := ay.years_in_text(query, today):

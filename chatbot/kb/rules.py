@@ -14,11 +14,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from chatbot import award_year
+from chatbot.lang import LANGUAGES
 
 REQUIRED = ("id", "title", "topics", "award_years", "sources", "verified", "status")
 OPTIONAL = ("supersedes", "superseded_by", "effective", "school", "lang")
 STATUSES = ("confirmed", "unconfirmed")
-LANGS = ("en", "es")
 TOPICS = frozenset(
     "fafsa deadlines sai dependency pell workforce-pell fseog work-study teach loans loan-limits "
     "interest-rates parent-plus grad-loans repayment pslf default eligibility verification "
@@ -134,8 +134,8 @@ def _check_identity(f: FileProblems, data: dict) -> None:
     elif entry_id and name not in (f"{entry_id}.md", f"{entry_id.removesuffix('-es')}.es.md"):
         f.at("id", f"id {entry_id!r} does not match the file name {name!r}")
     lang = data.get("lang", "en")
-    if lang not in LANGS:
-        f.at("lang", f"lang {lang!r} must be one of: {', '.join(LANGS)}")
+    if lang not in LANGUAGES:
+        f.at("lang", f"lang {lang!r} must be one of: {', '.join(LANGUAGES)}")
     elif lang == "es" and entry_id and not entry_id.endswith("-es"):
         f.at("id", f"a Spanish entry's id ends in -es (got {entry_id!r})")
     school = data.get("school")

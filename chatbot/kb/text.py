@@ -1,4 +1,4 @@
-"""Query and document text for retrieval: words, stems, language detection and typo repair.
+"""Query and document text for retrieval: words, stems and typo repair.
 
 Pure functions over strings (plus PyStemmer and bm25s's stopword lists); `chatbot.kb.retrieval` uses them
 to index entries and read questions. Nothing here knows about entries, award years or ranking.
@@ -12,32 +12,22 @@ from collections import defaultdict
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_SPANISH
 
-_FOLD = str.maketrans("áéíóúüñ", "aeiouun")
+from chatbot.lang import fold
+
 _WORD = re.compile(r"[a-z0-9]+")
-_STOP = {"en": frozenset(STOPWORDS_EN_PLUS), "es": frozenset(w.translate(_FOLD) for w in STOPWORDS_SPANISH)}
-_ES = frozenset("que como cuanto cuando donde puedo tengo necesito mi mis el la los las del para por es son "
-                "soy una hay beca becas prestamo prestamos ayuda estudiante padres dinero pagar deuda "
-                "ingresos universidad solicitud fecha limite ano cual debo tiene puede".split())
-_EN = frozenset("the what how is are my i can do does for to of and when much get need if you your it "
-                "be have should who which where will".split())
+_STOP = {"en": frozenset(STOPWORDS_EN_PLUS), "es": frozenset(fold(w) for w in STOPWORDS_SPANISH)}
+STEMMERS = {"en": "english", "es": "spanish"}
 
 
 def words(text: str, lang: str) -> list[str]:
     """Lowercased, accent-folded words minus stopwords; "$7,395" stays one word "7395"."""
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", text.lower().translate(_FOLD))
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", fold(text.lower()))
     return [w for w in _WORD.findall(text) if w not in _STOP[lang]]
 
 
 def stem(tokens: list[str], lang: str) -> list[str]:
     # A fresh stemmer per call: PyStemmer objects are not thread-safe and cost microseconds.
-    return Stemmer.Stemmer("spanish" if lang == "es" else "english").stemWords(tokens)
-
-
-def detect_lang(text: str) -> str:
-    """"es" when Spanish function words (or ¿ ¡ ñ) outnumber English ones, else "en"."""
-    found = _WORD.findall(text.lower().translate(_FOLD))
-    es = sum(w in _ES for w in found) + 2 * bool(re.search("[¿¡ñ]", text.lower()))
-    return "es" if es > sum(w in _EN for w in found) else "en"
+    return Stemmer.Stemmer(STEMMERS[lang]).stemWords(tokens)
 
 
 def _deletes(word: str) -> set[str]:

@@ -28,7 +28,8 @@ from chatbot.web.render import answer_markdown, header_html, help_markdown, safe
 from chatbot.web.turns import StopSwitches, history_for_pipeline, stream_turn
 from chatbot.config import Settings
 from chatbot.store.feedback import MAX_COMMENT_CHARS, FeedbackSink, MemoryFeedbackSink, TurnRecord, new_turn_id
-from chatbot.web.i18n import LANGUAGE_NAMES, LANGS, pick_language, strings
+from chatbot.lang import DEFAULT, LANGUAGES, OWN_NAMES
+from chatbot.web.i18n import pick_language, strings
 from chatbot.web.ratelimit import RateLimiter
 from chatbot.web.schools import embed_snippet, load_schools
 from chatbot.web.loading import FAILED, STARTING, BotHolder, make_respond  # noqa: F401 (re-exported)
@@ -201,7 +202,7 @@ class Chat:
         return (state, *self.texts(state, compact))
 
     def set_language(self, lang: str, state: dict, compact: bool):
-        state = {**state, "lang": lang if lang in LANGS else "en"}
+        state = {**state, "lang": lang if lang in LANGUAGES else DEFAULT}
         return (state, *self.texts(state, compact))
 
     @staticmethod
@@ -222,7 +223,7 @@ def build_blocks(chat: Chat, compact: bool, api: bool = False) -> gr.Blocks:
         state = gr.State(new_state())
         header = gr.HTML(header_html(None, s, compact), elem_id="header")
         with gr.Row(equal_height=False, elem_id="toolbar"):
-            lang = gr.Radio([(LANGUAGE_NAMES[k], k) for k in LANGS], value="en", label=s["language_label"],
+            lang = gr.Radio([(OWN_NAMES[k], k) for k in LANGUAGES], value=DEFAULT, label=s["language_label"],
                             container=False, scale=3, min_width=220, elem_id="language")
             new_chat = gr.Button(s["new_chat"], variant="secondary", size="sm", scale=1, min_width=90,
                                  elem_id="new-chat")

@@ -1,4 +1,4 @@
-"""User-interface strings in English and Spanish (en.json, es.json beside this file).
+"""User-interface strings, one JSON file per language of chatbot/lang.py (en.json, es.json beside this file).
 
 `strings(lang)` gives one language's strings; `pick_language(accept_language)` picks the UI language
 from the browser's Accept-Language header. Strings are data so translators edit JSON, not code.
@@ -9,15 +9,13 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-LANGS = ("en", "es")
-DEFAULT = "en"
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+from chatbot.lang import DEFAULT, LANGUAGES
 
 
 @lru_cache(maxsize=None)
 def strings(lang: str) -> dict:
-    if lang not in LANGS:
-        raise ValueError(f"unknown UI language {lang!r}; choose one of {', '.join(LANGS)}")
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown UI language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     return json.loads((Path(__file__).parent / f"{lang}.json").read_text(encoding="utf-8"))
 
 
@@ -36,6 +34,6 @@ def pick_language(accept_language: str | None) -> str:
                     q = 0.0
         primary = tag.strip().lower().split("-")[0]
         # Earlier tags win ties: browsers list the user's first choice first.
-        if primary in LANGS and q > best_q:
+        if primary in LANGUAGES and q > best_q:
             best, best_q = primary, q
     return best
