@@ -3,14 +3,17 @@
     cases = load_dataset(Path("eval/datasets/dev.jsonl"))   # raises DatasetError listing every problem
 
 Each problem names the file, the line and the field, e.g.
-`dev.jsonl:12: required[1]: must be a non-empty list of strings`. Unknown fields are rejected rather
-than ignored, so a typo such as "forbiden" cannot silently turn a check off.
+`dev.jsonl:12: required[1]: must be a non-empty list of strings`. A field that looks like a misspelt
+known one ("forbiden") is an error, so a typo cannot silently turn a check off; any other extra field
+(datasets from elsewhere carry `source`, `origin`, notes) is kept in `Case.extra`, ignored by grading,
+and named once by `extra_fields(cases)` so the runner can warn.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from chatbot import award_year
@@ -34,6 +37,7 @@ class Case:
     award_year: str | None = None
     language: str | None = None
     line: int = 0
+    extra: dict = field(default_factory=dict)  # fields grading ignores (source, origin, notes...)
 
 
 class DatasetError(ValueError):
@@ -48,7 +52,8 @@ def _strings(value: object) -> bool:
 
 def _check(data: dict) -> list[str]:
     """Problems of one parsed line, as 'field: message'."""
-    out = [f"{k}: unknown field (known: {', '.join(FIELDS)})" for k in data if k not in FIELDS]
+    out = [f"{k}: unknown field; did you mean {close[0]!r}?" for k in data if k not in FIELDS
+           for close in [difflib.get_close_matches(k, FIELDS, n=1, cutoff=0.75)] if close]
     out += [f"{k}: required field is missing" for k in MANDATORY if k not in data]
     for key in ("id", "question"):
         if key in data and not (isinstance(data[key], str) and data[key].strip()):
@@ -112,12 +117,18 @@ def parse_lines(lines: list[str], name: str = "<dataset>") -> list[Case]:
             forbidden=tuple(data.get("forbidden", ())), history=tuple(data.get("history", ())),
             category=data.get("category"), award_year=data.get("award_year"),
             language=data.get("language"), line=n,
+            extra={k: v for k, v in data.items() if k not in FIELDS},
         ))
     if not problems and not cases:
         problems.append(f"{name}: no cases (the file is empty)")
     if problems:
         raise DatasetError(problems)
     return cases
+
+
+def extra_fields(cases: list[Case]) -> list[str]:
+    """The fields beyond the format that these cases carry, sorted (for one warning)."""
+    return sorted({k for case in cases for k in case.extra})
 
 
 def load_dataset(path: Path | str) -> list[Case]:

@@ -26,7 +26,7 @@ from tqdm import tqdm
 from chatbot.answers import Answer, Token
 from chatbot.config import ConfigError, add_model_flags, settings_from_args
 from eval import metrics
-from eval.dataset import Case, DatasetError, load_dataset
+from eval.dataset import Case, DatasetError, extra_fields, load_dataset
 
 # A case that expects an answer is also answered correctly by a calculator turn.
 ROUTES_OK = {"answer": ("answer", "calculator")}
@@ -85,7 +85,7 @@ def score(case: Case, answer: Answer, cited_texts: dict[str, str]) -> dict:
 
 def run_case(pipeline, case: Case, cited_texts: dict[str, str]) -> dict:
     """Answer one case through the pipeline, timing the stream; an exception becomes a failed case."""
-    count_tokens = getattr(getattr(pipeline, "chat_model", None), "count_tokens", None)
+    count_tokens = getattr(getattr(pipeline, "chat_model", None), "get_num_tokens", None)
     start = time.perf_counter()
     first = final = None
     events = 0
@@ -113,6 +113,8 @@ def run_case(pipeline, case: Case, cited_texts: dict[str, str]) -> dict:
     ttft = first if first is not None else (total if final.text else None)
     result.update(error=None, ttft_s=None if ttft is None else round(ttft, 3), total_s=round(total, 3),
                   tokens=tokens, stream_events=events, streamed=events > 0)
+    if case.extra:
+        result["extra"] = case.extra  # carried along (source, origin...), never graded
     return result
 
 
@@ -139,6 +141,8 @@ def main(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     cases = cases[: args.limit] if args.limit else cases
+    if extra := extra_fields(cases):
+        print(f"warning: {args.dataset} has fields the grader ignores: {', '.join(extra)}", file=sys.stderr)
     from chatbot.kb.loader import KBError
 
     log = lambda message: print(message, file=sys.stderr)  # noqa: E731 - stdout is for the summary

@@ -173,7 +173,8 @@ def test_calculator_route_counts_as_an_answer():
 
 @pytest.mark.parametrize("change, message", [
     ({"expect": "maybe"}, "1: expect: 'maybe' is not one of answer, refuse, redirect, warn_pii"),
-    ({"forbiden": ["x"]}, "1: forbiden: unknown field"),
+    ({"forbiden": ["x"]}, "1: forbiden: unknown field; did you mean 'forbidden'?"),
+    ({"requried": [["x"]]}, "1: requried: unknown field; did you mean 'required'?"),
     ({"required": [["$7,395"], []]}, "1: required[1]: must be a non-empty list"),
     ({"required": "$7,395"}, "1: required: must be a list of groups"),
     ({"history": [{"role": "system", "content": "x"}]}, "1: history[0]: must be"),
@@ -185,6 +186,18 @@ def test_dataset_errors_name_line_and_field(change, message):
     with pytest.raises(DatasetError) as exc:
         parse_lines([json.dumps({**CASES[0], **change})], "set.jsonl")
     assert f"set.jsonl:{message}" in str(exc.value)
+
+
+def test_datasets_from_elsewhere_keep_their_extra_fields_with_one_warning(tmp_path, capsys, monkeypatch):
+    foreign = [{**CASES[0], "source": "https://studentaid.gov/x", "origin": "reddit"}, {**CASES[1], "notes": "n"}]
+    cases = parse_lines([json.dumps(c) for c in foreign])
+    assert cases[0].extra == {"source": "https://studentaid.gov/x", "origin": "reddit"} and cases[1].extra == {"notes": "n"}
+    dataset = write(tmp_path, foreign)
+    assert main(["--dataset", str(dataset), "--model", "fake", "--out", str(tmp_path / "o")]) in (0, 1)
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert warnings == [f"warning: {dataset} has fields the grader ignores: notes, origin, source"]
+    results = [json.loads(line) for line in (tmp_path / "o" / "results.jsonl").read_text().splitlines()]
+    assert results[0]["extra"]["origin"] == "reddit" and "extra" in results[1]
 
 
 def test_dataset_optional_fields_and_every_problem_reported(tmp_path):
