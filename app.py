@@ -32,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     except ModelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    from chatbot.store.storage import RetentionJob, StorageConfigError, open_store
+    from chatbot.store.config import StorageConfigError
+    from chatbot.store.retention import RetentionJob
+    from chatbot.store.storage import open_store
     from chatbot.web.ui import create_app
 
     try:

@@ -24,6 +24,11 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "finaid-chatbot"
 
 
+def default_data_dir() -> Path:
+    """Where turns and feedback are stored by default (the SQLite file)."""
+    return Path.home() / ".local" / "share" / "finaid-chatbot"
+
+
 def default_schools_dir() -> Path:
     from chatbot.kb.loader import default_root  # the profiles live beside the schools' knowledge entries
 
@@ -49,6 +54,17 @@ class Settings:
     queue_size: int = 64  # people who may wait in line per surface (page, widget) before "busy"
     concurrency: int = 16  # answers generated at once per surface (the engine batches them)
     schools_dir: Path = field(default_factory=default_schools_dir)  # school profiles: ID/school.yaml
+    # The conversation store (chatbot/store/): on | off (off stores nothing at all), a SQLAlchemy URL
+    # (empty: SQLite in data_dir; PostgreSQL: postgresql+psycopg://user:pass@host/db), and how many
+    # days rows are kept before the retention job deletes them.
+    storage: str = "on"
+    database_url: str = ""
+    data_dir: Path = field(default_factory=default_data_dir)
+    retention_days: int = 180
+
+    @property
+    def store_url(self) -> str:
+        return self.database_url or f"sqlite:///{Path(self.data_dir).expanduser() / 'chatbot.db'}"
 
     def __post_init__(self) -> None:
         if self.quantization not in QUANTIZATIONS:
@@ -69,7 +85,10 @@ class Settings:
             raise ConfigError(f"max_input_chars must be at least 100, got {self.max_input_chars}")
         if self.generation_timeout_s <= 0:
             raise ConfigError(f"generation_timeout_s must be positive, got {self.generation_timeout_s}")
-        for name in ("rate_limit_per_minute", "queue_size", "concurrency", "max_batch_size", "prefill_chunk"):
+        if self.storage not in ("on", "off"):
+            raise ConfigError(f"storage must be 'on' or 'off', got {self.storage!r}")
+        for name in ("rate_limit_per_minute", "queue_size", "concurrency", "max_batch_size", "prefill_chunk",
+                     "retention_days"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}")
 
@@ -80,6 +99,8 @@ def _coerce(name: str, raw: object) -> object:
     try:
         if kind == "int":
             return int(raw)
+        if name == "storage":
+            return str(raw).strip().lower()
         if kind == "float":
             return float(raw)
         if kind == "Path":

@@ -109,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", help="SQLAlchemy URL (default: CHATBOT_DATABASE_URL or the default file)")
     args = parser.parse_args(argv)
 
-    from chatbot.store.storage import Store, storage_config
-    from chatbot.store.config import StorageConfigError
+    from chatbot.store.config import StorageConfigError, storage_config
+    from chatbot.store.storage import Store
 
     try:
         url = args.database or storage_config().url

@@ -1,23 +1,22 @@
 """The conversation store: redacted turns and feedback in SQLite (default) or PostgreSQL.
 
-    store = open_store()                      # reads CHATBOT_STORAGE / CHATBOT_DATABASE_URL (storage_config.py)
-    await store.astart_turn(turn_id, question, session_id=..., school=..., lang=..., model=...)
+    store = open_store()                      # the Settings' storage, database_url, data_dir (store/config.py)
+    store.start_turn(turn_id, question, session_id=..., school=..., lang=..., model=...)
     ...generate...
-    await store.afinish_turn(turn_id, answer)  # committed before the user is told it finished
-    await store.arecord_feedback(turn_id, "down", "the deadline was wrong")
-    job = RetentionJob(store).start()         # deletes rows older than CHATBOT_RETENTION_DAYS
+    store.finish_turn(turn_id, answer)        # committed before the user is told it finished
+    store.record_feedback(turn_id, "down", "the deadline was wrong")
+    job = RetentionJob(store).start()         # chatbot/store/retention.py: deletes rows older than retention_days
 
 A turn row is written with status 'started' BEFORE generation, so a crash mid-answer leaves an
 incomplete row rather than nothing. Every user-written text column is passed through
 `redact_pii` again here, even though callers redact first: a second line of defence against a
 caller that forgot. Citations are not redacted: they come from the curated knowledge base, never
 from the user, and redaction would corrupt them (a 9-digit number in a source URL reads as an SSN).
-The sync methods block; the `a...` versions run them in a worker thread so the event loop never waits
-on the disk. Tables and migrations: chatbot/store/schema.py. Tests: tests/test_storage*.py.
+The methods block: the web layer calls them from worker threads, never on the event loop.
+Tables and migrations: chatbot/store/schema.py. Tests: tests/test_store_*.py.
 """
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections import OrderedDict
@@ -31,13 +30,9 @@ from sqlalchemy.engine import Engine, make_url
 from chatbot.answers import Answer
 from chatbot.store.feedback import MAX_COMMENT_CHARS, RATINGS, TurnRecord
 from chatbot.guards import redact_pii
-from chatbot.store.retention import RetentionJob
-from chatbot.store.config import StorageConfig, StorageConfigError, client_hash, storage_config
+from chatbot.store.config import StorageConfig, storage_config
 from chatbot.store.schema import ID_CHARS, define_tables, migrate, to_utc, utcnow
 
-# The import point for the app: RetentionJob, client_hash and the config live in their own modules.
-__all__ = ["FeedbackError", "NullStore", "RetentionJob", "StorageConfig", "StorageConfigError", "Store", "StoreError",
-           "UnknownTurnError", "check_feedback", "client_hash", "make_engine", "open_store", "storage_config"]
 
 BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another process's lock before failing
 
@@ -94,25 +89,6 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-class _AsyncWrites:
-    """Async versions of the writes: the same call in a worker thread (asyncio.to_thread)."""
-
-    async def astart_turn(self, *args, **kwargs) -> None:
-        await asyncio.to_thread(self.start_turn, *args, **kwargs)
-
-    async def afinish_turn(self, *args, **kwargs) -> None:
-        await asyncio.to_thread(self.finish_turn, *args, **kwargs)
-
-    async def afail_turn(self, *args, **kwargs) -> None:
-        await asyncio.to_thread(self.fail_turn, *args, **kwargs)
-
-    async def arecord_turn(self, *args, **kwargs) -> None:
-        await asyncio.to_thread(self.record_turn, *args, **kwargs)
-
-    async def arecord_feedback(self, *args, **kwargs) -> None:
-        await asyncio.to_thread(self.record_feedback, *args, **kwargs)
-
-
 def check_feedback(turn_id: object, rating: object, comment: object) -> str | None:
     """Validate a feedback request; returns the redacted comment (None when empty) or raises FeedbackError."""
     _check_id(turn_id, "turn id")
@@ -128,7 +104,7 @@ def check_feedback(turn_id: object, rating: object, comment: object) -> str | No
     return comment
 
 
-class Store(_AsyncWrites):
+class Store:
     """A FeedbackSink that keeps redacted turns and feedback in a database (see module docstring)."""
 
     def __init__(self, url_or_engine: str | Engine, model: str = "", config: StorageConfig | None = None):
@@ -259,7 +235,7 @@ class Store(_AsyncWrites):
             return [dict(r._mapping) for r in conn.execute(query)]
 
 
-class NullStore(_AsyncWrites):
+class NullStore:
     """storage=off: stores nothing at all. Feedback is still validated, so the UI behaves the same."""
 
     model, config = "", None
