@@ -3,7 +3,7 @@
 It yields `Token` events while the reply streams and ends with exactly one `Answer`:
 
 1. input guard: clean, length cap, PII redaction (the model and the logs see only redacted text),
-   prompt-injection signals                                                   (chatbot/guards.py)
+   prompt-injection signals                                                  (chatbot/guards/)
 2. route: answer | calculator | refuse | redirect | smalltalk (+ warn_pii when PII was shared)
 3. retrieve passages, award-year aware                                     (chatbot/kb/retrieval.py)
    or run a calculator conversationally                                    (chatbot/calculators/chat.py)
