@@ -128,7 +128,7 @@ def test_wants_calculation(text, calculator):
 def asked_fields(name, text):
     """Which fields a reply asks for, by their question lines."""
     return [f for f in CALCULATORS[name].fields if f in QUESTION
-            and "- " + re.split(r"[({]", QUESTION[f][0])[0] in text]
+            and "- " + re.split(r"[({]", QUESTION[f]["en"])[0] in text]
 
 
 @pytest.mark.parametrize("name, message, missing", [
@@ -164,7 +164,7 @@ def test_two_turn_pell_conversation_shows_the_calculators_numbers():
     assert second.result.values == direct.values
     assert money(direct.values["annual_award"]) in second.text.split("\n")[1]   # the key number comes first
     assert all(step in second.text for step in direct.steps)
-    assert second.text.rstrip().endswith(ESTIMATE[0])
+    assert second.text.rstrip().endswith(ESTIMATE["en"])
     assert second.citations == direct.sources
     assert in_calc_conversation(history) is None   # a result is not a question
 
@@ -203,7 +203,7 @@ def test_result_numbers_come_from_the_calculator(name, message, fields):
         if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) >= 10:
             assert f"{v:,.2f}" in turn.facts_text if isinstance(v, float) else f"{v:,}" in turn.facts_text
     assert all(step in turn.text for step in direct.steps)
-    assert ESTIMATE[0] in turn.text and turn.citations == direct.sources
+    assert ESTIMATE["en"] in turn.text and turn.citations == direct.sources
 
 
 @pytest.mark.parametrize("name, message, fields", COMPLETE)
@@ -269,7 +269,7 @@ def test_dependency_yes_no_answers_in_order_and_none_of_these():
 
 def test_choosing_a_calculator_first():
     first = calc_turn("can you estimate something for me?", [], None, YEAR)
-    assert first.calculator is None and first.missing == ["calculator"] and first.text == CHOOSE[0]
+    assert first.calculator is None and first.missing == ["calculator"] and first.text == CHOOSE["en"]
     history = [{"role": "user", "content": "can you estimate something for me?"},
                {"role": "assistant", "content": first.text}]
     assert calc_turn("pell", history, None, YEAR).calculator == "pell"
@@ -289,7 +289,7 @@ FORBIDDEN = re.compile(r"ssn|social security|password|contraseña|fsa id|account
 
 
 def test_never_asks_for_ssn_passwords_or_account_numbers():
-    texts = [t for pair in QUESTION.values() for t in pair] + list(CHOOSE)
+    texts = [t for pair in QUESTION.values() for t in pair.values()] + list(CHOOSE.values())
     for name in CALCULATORS:
         for lang in ("en", "es"):
             texts.append(calc_turn("?", [], name, YEAR, lang).text)

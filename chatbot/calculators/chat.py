@@ -25,6 +25,7 @@ from chatbot.answers import Citation
 from chatbot.calculators.extract import Extracted, extract
 from chatbot.calculators.fields import MONEY, YES_NO_FIELDS, topic, wants_calculation
 from chatbot.calculators import reply
+from chatbot.lang import DEFAULT, LANGUAGES
 from chatbot.calculators.reply import BAD_VALUE, CHOOSE, HEADING, INTRO, LABEL, QUESTION, label
 from chatbot.calculators.checks import AWARD_YEARS
 from chatbot.calculators import CALCULATORS, CalcInputError, CalcResult, run
@@ -55,23 +56,24 @@ def in_calc_conversation(history: list[dict]) -> str | None:
 
 def _ours(text: str) -> tuple[str | None, str | None]:
     for name in INTRO:
-        if any(p in text for p in INTRO[name]):
+        if any(p in text for p in INTRO[name].values()):
             return name, "question"
-        if any(p in text for p in HEADING[name]):
+        if any(p in text for p in HEADING[name].values()):
             return name, "result"
-    return (None, "choose") if any(c[:30] in text for c in CHOOSE) else (None, None)
+    return (None, "choose") if any(c[:30] in text for c in CHOOSE.values()) else (None, None)
 
 
 def calc_turn(question: str, history: list[dict], calculator: str | None, award_year: str,
               lang: str = "en") -> CalcTurn:
     """One calculator turn. `calculator` is the router's guess (None: from the conversation or the text);
     `award_year` is used unless the user names one; `lang` "es" gives Spanish questions and framing."""
-    history, li = list(history or []), 1 if lang == "es" else 0
+    history = list(history or [])
+    lang = lang if lang in LANGUAGES else DEFAULT
     last = next((m["content"] for m in reversed(history) if m.get("role") == "assistant"), "")
     name = (calculator if calculator in CALCULATORS else None) or in_calc_conversation(history) \
         or wants_calculation(question) or (topic(question) if _ours(last)[1] == "choose" else None)
     if name is None:
-        return CalcTurn(None, {}, ["calculator"], CHOOSE[li], facts_text=CHOOSE[li])
+        return CalcTurn(None, {}, ["calculator"], CHOOSE[lang], facts_text=CHOOSE[lang])
     fields, notes, hints, rounds = _gather(name, history, question, award_year)
     errors, rejected, result = [], [], None
     while result is None:
@@ -85,15 +87,15 @@ def calc_turn(question: str, history: list[dict], calculator: str | None, award_
                 break
             fields.pop(bad)                         # given but impossible: say why, ask again if needed
             notes.pop(bad, None)
-            errors.append(_bad_value(bad, e.message, li))
+            errors.append(_bad_value(bad, e.message, lang))
             rejected.append(bad)
     missing = [f for f in rejected if f in missing] + [f for f in missing if f not in rejected]
     if result is not None and not missing:
-        text = "\n".join(errors + [reply.result_text(result, fields, notes, li)])
+        text = "\n".join(errors + [reply.result_text(result, fields, notes, lang)])
         return CalcTurn(name, fields, [], text, result, list(result.sources), text + "\n\n" + result.text())
     # With the calculator not run, or run but guessing without `missing`, ask.
     text = reply.question(name, fields, missing, {} if errors else hints, 0 if errors else rounds,
-                          fields.get("award_year"), li, "\n".join(errors), cutoff_year(fields.get("award_year")))
+                          fields.get("award_year"), lang, "\n".join(errors), cutoff_year(fields.get("award_year")))
     return CalcTurn(name, fields, missing, text, facts_text=text)
 
 
@@ -101,11 +103,11 @@ def _empty(v: Any) -> bool:
     return v is None or v == ""
 
 
-def _bad_value(f: str, message: str, li: int) -> str:
+def _bad_value(f: str, message: str, lang: str) -> str:
     """Why an input was refused, with the calculator's field names put in words."""
-    message = re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda m: label(m.group(), li) if m.group() in LABEL
+    message = re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda m: label(m.group(), lang) if m.group() in LABEL
                      else m.group().replace("_", " "), message.rstrip("."))
-    return BAD_VALUE[li].format(label=label(f, li), message=message)
+    return BAD_VALUE[lang].format(label=label(f, lang), message=message)
 
 
 def cutoff_year(year: str | None) -> int:
@@ -156,7 +158,7 @@ def _asked(name: str, question: str) -> list[str]:
     """The fields one of our questions asked for, in its order."""
     found = []
     for f in list(CALCULATORS[name].fields) + (["born_before_cutoff"] if name == "dependency" else []):
-        for text in QUESTION.get(f, ()):
+        for text in QUESTION.get(f, {}).values():
             head = re.split(r"[({]", text)[0]
             if f"- {head}" in question:
                 found.append((question.index(f"- {head}"), f))
