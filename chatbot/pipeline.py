@@ -30,6 +30,7 @@ from chatbot.config import Settings
 from chatbot.guards.draft_gate import (
     MIN_SUPPORT, SentenceGate, content_words, fallback_text, is_degenerate, passages_block, support_ratio,
 )
+from chatbot.calculators.which import asks_to_calculate
 from chatbot.history import follow_up_query, trim_history
 from chatbot.lang import DEFAULT, PROMPT_NAMES, detect
 from chatbot.model.chat_model import as_chat_model
@@ -42,7 +43,6 @@ SCAFFOLD = re.compile(r"^\s*\[\d+\]|\(award year:|^\s*(question|sources?|answer)
 ASKS_ABOUT_SHARED = re.compile(
     r"\b(ssn|social|password|passcode|account|routing|card|pin|itin|repeat|say it|read it back|what was my|"
     r"seguro social|contraseña|cuenta|tarjeta|repite|repítelo|cuál era mi)\b", re.I)
-CALC_REQUEST = re.compile(r"\b(calculate|calc it|work it out|run the numbers|calcul[aá]\w*|calc[uú]l\w*)\b", re.I)
 ANSWER_TOKENS = 160  # 2-4 short sentences; a longer draft is the model wandering off
 
 
@@ -111,7 +111,7 @@ class Pipeline:
             route, calculator = "calculator", decision.calculator or ongoing
         else:
             calculator = decision.calculator
-        if route in ("answer", "smalltalk") and CALC_REQUEST.search(turn.text):
+        if route in ("answer", "smalltalk") and asks_to_calculate(turn.text):
             # "calculate it for me" (what the calculator offer invites): the calculator asks which
             # estimate, then only for the inputs it needs.
             route, turn.calc_ongoing = "calculator", calculator or "choose"

@@ -254,12 +254,13 @@ def test_empty_input_routes_to_smalltalk_not_an_error():
 
 def test_rules_are_tables():
     # Data-driven: every rule has a name and a compiled pattern, so adding one is a one-line change.
+    from chatbot.calculators import which
     from chatbot.guards import routing
 
     for table in (routing.REDIRECT_RULES, routing.HARMFUL_RULES, routing.STRONG_OFFTOPIC, routing.WEAK_OFFTOPIC):
         for name, pattern, *_ in table:
             assert name and hasattr(pattern, "search")
-    assert {c for c, *_ in routing.CALCULATOR_RULES} == {"pell", "sai", "loan-limits", "repayment", "dependency"}
+    assert {c for c, *_ in which.CALCULATOR_RULES} == {"pell", "sai", "loan-limits", "repayment", "dependency"}
 
 
 # -- prompt injection ---------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from typing import Any
 
 from chatbot.answers import Citation
 from chatbot.calculators.extract import Extracted, extract
-from chatbot.calculators.fields import MONEY, YES_NO_FIELDS, topic, wants_calculation
+from chatbot.calculators.fields import MONEY, YES_NO_FIELDS
+from chatbot.calculators.which import topic, wants_calculation
 from chatbot.calculators import reply
 from chatbot.lang import DEFAULT, LANGUAGES
 from chatbot.calculators.reply import BAD_VALUE, CHOOSE, HEADING, INTRO, LABEL, QUESTION, label

@@ -1,5 +1,5 @@
 """The keyword tables the calculator turn reads students' messages with (chatbot/calculators/extract.py
-does the reading), and `wants_calculation`, which tells from a message alone which calculator it asks for.
+does the reading). Which calculator a message asks for is chatbot/calculators/which.py.
 
 Values use the calculators' field names where one fits (chatbot/calculators/__init__.py); a few are
 generic and mapped per calculator in calc_chat (`<who>_income`, `<who>_tax_paid`, `<who>_agi`,
@@ -156,35 +156,3 @@ def normalize(text: str) -> str:
     return SENSITIVE.sub(lambda m: " " * len(m.group()), text)
 
 
-# -- which calculator a message asks for ------------------------------------------------------------
-# First match wins, so the order settles overlaps: "my SAI is 2000, how much Pell?" is a Pell question.
-TOPICS: list[tuple[str, str]] = [
-    ("repayment", r"monthly payments?|pay(?:ing)? (?:back|off)|\brepay|payment plan|\brap\b|\bowe\b|pago mensual|cuota"),
-    ("loan-limits", r"\bborrow|loan limits?|max(?:imum)? (?:federal |direct |student )*loans?|how much (?:in )?"
-                    r"(?:federal |student |direct )*loans?|pedir prestado|limites? de prestamos?"),
-    ("dependency", r"dependency|\bam i (?:an? )?(?:in)?dependent|count as (?:an? )?(?:in)?dependent"
-                   r"|soy (?:in)?dependiente|\bindependent student"),
-    ("pell", r"\bpell\b"),
-    ("sai", r"\bsai\b|student aid index|indice de ayuda"),
-]
-INTENT = re.compile(r"estimat|calculat|comput|figure out|work out|how much|what (?:would|will|could) (?:my|i)|what'?s my"
-                    r"|what is my|my monthly|\bam i\b|would i get|will i get|cuanto|calcul|estim|\bsoy\b|recibir")
-PERSONAL = re.compile(r"\b(?:i|i'm|im|i'd|my|me|we|our|mi|mis|yo|tengo|puedo|recibiria|soy)\b")
-
-
-def topic(text: str) -> str | None:
-    low = normalize(text).lower()
-    return next((name for name, p in TOPICS if re.search(p, low)), None)
-
-
-def wants_calculation(text: str) -> str | None:
-    """The calculator a message asks to run, from its text alone; None for a general question
-    ("what is a Pell Grant?", "how much is the maximum Pell for 2026-27?"). It needs a topic, and either
-    the student's own numbers or a personal request ("how much Pell will I get?")."""
-    low = normalize(text).lower()
-    name = topic(low)
-    # A number that is not a year ("sai 2000", "coa 18k") means there is something to calculate with.
-    data = re.search(r"\d", re.sub(r"\b(?:19|20)\d\d\b(?:\s?[-–/]\s?\d{2,4})?|\b\d\d[-/]\d\d\b", " ", low))
-    if not name or not (PERSONAL.search(low) or data):
-        return None
-    return name if INTENT.search(low) or data else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from chatbot.calculators.which import calculator_with_inputs
 from chatbot.guards.input import BLOCKING_SIGNALS, _fold, _rx, injection_signals
 
 
@@ -163,49 +164,6 @@ AID_TERMS = _rx(
     r"\bincome\b|\bingresos\b|\btax returns?\b|\btaxes\b|\bassets\b|\bcollege costs?\b",
     r"\breembolso\b|\bcondonacion\b|\bperdon de\b|\bverificacion\b|\b(?:in)?dependiente\b|\bindice de ayuda\b")
 
-# -- calculator requests: (calculator, topic, ask, facts); all three must match ------------------
-_SAI_NUMBER = r"\b(?:sai|efc|indice(?: de ayuda)?)\b[^.?!\d-]{0,20}-?\$?\d|(?<![\d,])-?\d[\d,]*\s*(?:sai|efc)\b"
-_MONEY_FACT = (r"\$\s?\d|\b\d+(?:\.\d+)?\s?(?:k|mil|thousand|grand)\b|\b\d{1,3}(?:,\d{3})+\b|\b(?:owe|debo|balance|"
-               r"borrowed|make|makes|earn|earns|income|salary|agi|gano|ganan?)\b[^.?!]{0,20}\d")
-CALCULATOR_RULES = [
-    ("pell", _rx(r"\bpel+s?\b"), _rx(r"\?", r"\bhow much\b", r"\bwhat'?s my\b", r"\bwhats my\b", r"\bcuant",
-    r"\b(?:will|would|can|could|do) i\b",
-                                     r"\bam i\b", r"\bpuedo\b", r"\bestimate\b", r"\bcalculat"), _rx(_SAI_NUMBER)),
-    ("sai", _rx(r"\b(?:sai|efc|student aid index|indice de ayuda)\b"),
-     _rx(r"\b(?:calculate|calc|estimate|figure out|predict)\b",
-     r"\bwhat (?:will|would|should) (?:my|our|the) (?:sai|efc)",
-         r"\bwhat'?s my (?:sai|efc)\b", r"\bwhat is my (?:sai|efc)\b",
-         r"\bhow (?:much|high|low) (?:will|would) (?:my|our)",
-         r"\bcuanto (?:sera|seria|va a ser)\b", r"\bcalcula"),
-     _rx(_MONEY_FACT, r"\bfamily of \d", r"\bhousehold of \d", r"\b\d+ (?:people|kids|children|personas|hijos)\b")),
-    ("loan-limits", _rx(r"\bborrow|\bloans?\b|\bprest"),
-     _rx(r"\bhow much (?:\w+ )?(?:can|could|will|would|may|am) (?:i|we|my \w+|a \w+)(?: be able to)? "
-         r"(?:borrow|get|take)",
-         r"\b(?:max|maximum|most) (?:i|we) can borrow\b", r"\bcuanto (?:puedo|podemos|puede) (?:pedir|sacar|tomar)"),
-     _rx(r"\b(?:freshm[ae]n|sophomore|junior|senior|first[- ]year|1st[- ]year|second[- ]year|2nd[- ]year|third[- ]year|"
-         r"3rd[- ]year|fourth[- ]year|4th[- ]year|5th[- ]year|grad(?:uate)? (?:student|school)|masters?|phd|doctoral|"
-         r"med(?:ical)? school|law school|professional (?:student|program|degree)|dependent|independent|undergrad\w*|"
-         r"primer ano|segundo ano|tercer ano|cuarto ano|dependiente|independiente|posgrado|maestria)\b")),
-    ("repayment", _rx(r"\bpayments?\b", r"\bpay (?:back|per|a|each|monthly|off)\b", r"\bmonthly\b", r"\bper month\b",
-                      r"\bhow long\b", r"\bpagar\b", r"\bpagos?\b", r"\bmensualidad\b", r"\bcuota\b"),
-     _rx(r"\bhow (?:much|long)\b", r"\bwhat (?:would|will|is|'s)\b", r"\bwhats\b", r"\bcalculat", r"\bestimate\b",
-         r"\bcuant"), _rx(_MONEY_FACT)),
-    ("dependency", _rx(r"\b(?:in)?depend(?:ent|ence|ency|iente)", r"\bmy parents'? (?:info|information)",
-                       r"\bmis (?:padres|papas)\b"),
-     _rx(r"\b(?:am i|would i be|will i be|would i count|do i count|count as|considered|soy|seria|cuento como)\b"
-         r"[^.?!]{0,15}\b(?:in)?dependi?ente?\b", r"\b(?:in)?dependiente? o (?:in)?dependiente?\b",
-         r"\bdo i (?:still )?(?:need|have to (?:include|use|put|add|report)) (?:my )?(?:parents?|mom|dad)",
-         r"\b(?:necesito|tengo que (?:poner|incluir)) (?:la )?(?:informacion|info|datos) de mis (?:padres|papas)"),
-     _rx(r"\b(?:i'?m|i am|im|tengo|turned|turning|cumpli)\s+\d{2}\b", r"\b\d{2} (?:years old|yrs old|yo|anos)\b",
-         r"\bborn in (?:19|20)\d\d\b", r"\b(?:married|marry|marriage|husband|wife|spouse|casad[oa]|espos[oa])\b",
-         r"\b(?:kids?|child|children|baby|son|daughter|pregnant|hij[oa]s?|bebe|embarazada)\b",
-         r"\b(?:veteran|military|army|navy|marines?|air force|active duty|national guard|veterano|militar)\b",
-         r"\b(?:foster|orphan|ward of (?:the )?court|parents (?:both )?(?:died|passed|are dead)|huerfan[oa]|"
-         r"emancipated|legal guardian\w*|homeless|sin hogar|grad(?:uate)? (?:student|school)|masters|phd|posgrado|"
-         r"maestria)\b")),
-]
-
-
 # -- routing ------------------------------------------------------------------------------------
 
 def _first(rules, text: str) -> str | None:
@@ -241,9 +199,8 @@ def classify(text: str) -> RouteDecision:
         return RouteDecision("smalltalk", "smalltalk")
     if topic := _first(STRONG_OFFTOPIC, folded):
         return RouteDecision("refuse", f"off-topic:{topic}")
-    for name, topic_rx, ask, facts in CALCULATOR_RULES:
-        if topic_rx.search(folded) and ask.search(folded) and facts.search(folded):
-            return RouteDecision("calculator", f"compute:{name}", calculator=name)
+    if name := calculator_with_inputs(folded):
+        return RouteDecision("calculator", f"compute:{name}", calculator=name)
     if aid:
         return RouteDecision("answer", "aid-topic")
     if signals:
