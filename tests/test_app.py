@@ -32,7 +32,10 @@ def test_healthz_is_503_while_loading_and_200_once_loaded():
 
 
 def test_a_failed_load_is_reported_and_the_server_stays_up():
-    from chatbot.web.ui import STARTING, create_app, make_respond
+    from chatbot.store.feedback import MemoryFeedbackSink
+    from chatbot.web.loading import STARTING
+    from chatbot.web.turns import plain_answer
+    from chatbot.web.ui import create_app
 
     def broken_loader():
         raise RuntimeError("weights missing")
@@ -41,12 +44,14 @@ def test_a_failed_load_is_reported_and_the_server_stays_up():
     assert holder.ready.wait(10)
     resp = TestClient(app).get("/healthz")
     assert resp.status_code == 503 and "weights missing" in resp.json()["detail"]
-    reply = list(make_respond(holder)("hello", []))[-1]
+    reply = plain_answer(holder, MemoryFeedbackSink(), "t1", "hello")
     assert "went wrong" in reply and reply != STARTING
 
 
-def test_a_crash_mid_answer_gives_a_kind_message(retriever):
-    from chatbot.web.ui import BotHolder, make_respond
+def test_a_crash_mid_answer_gives_a_kind_message_and_a_failed_row(retriever, tmp_path):
+    from chatbot.store.storage import Store
+    from chatbot.web.loading import BotHolder
+    from chatbot.web.turns import plain_answer
 
     class Exploding(FakeChatModel):
         def stream(self, messages, **kwargs):
@@ -55,8 +60,12 @@ def test_a_crash_mid_answer_gives_a_kind_message(retriever):
     # With a retriever the question reaches the model (without one the pipeline abstains first).
     holder = BotHolder(lambda: Pipeline(Exploding(), Settings(), retriever))
     holder._load()
-    reply = list(make_respond(holder)("what is pell", []))[-1]
+    store = Store(f"sqlite:///{tmp_path / 'turns.db'}", model="fake")
+    reply = plain_answer(holder, store, "t1", "what is pell, my ssn is 123-45-6789")
     assert "went wrong" in reply and "CUDA" not in reply
+    [row] = store.turn_rows()
+    assert row["id"] == "t1" and row["status"] == "failed" and "6789" not in str(row)
+    store.close()
 
 
 @pytest.mark.slow

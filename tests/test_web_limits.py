@@ -77,7 +77,7 @@ def test_stream_turn_runs_off_the_event_loop_and_cancels_when_left_early():
 
     async def take_three():
         got = []
-        async for event in stream_turn(pipeline, "q", [], None, cancel):
+        async for event in stream_turn(lambda: pipeline.answer("q", [], session=None, cancel=cancel), cancel):
             got.append(event)
             if len(got) == 3:
                 break
@@ -95,7 +95,7 @@ def test_stream_turn_hands_on_pipeline_errors():
             raise RuntimeError("boom")
 
     async def run():
-        return [e async for e in stream_turn(Broken(), "q", [], None, threading.Event())]
+        return [e async for e in stream_turn(lambda: Broken().answer("q", []), threading.Event())]
 
     with pytest.raises(RuntimeError, match="boom"):
         asyncio.run(run())

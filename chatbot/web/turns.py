@@ -1,23 +1,81 @@
-"""Running one chat turn for the web UI, without gradio: async streaming and the stop button.
+"""One web turn, without gradio: the same path for the page, the widget and the `chat` API.
 
-`Pipeline.answer` is a blocking generator (the model runs in its own thread). `stream_turn` runs it
-in a worker thread and hands its events to the event loop, so one slow answer never blocks other
-users; leaving the loop early (stop button, closed tab) sets the cancel event, which stops the model
-within one decode step. `StopSwitches` lets a stop click reach a turn that is running or still queued.
+- `recorded_turn(...)`: the pipeline's events with the turn's storage around them: a 'started' row
+  before generation (a crash mid-answer leaves it marked incomplete), the complete row committed
+  before the final Answer is handed on (so feedback on it can never arrive first), 'failed' when the
+  pipeline raises or is abandoned. Storage trouble never costs the student the answer.
+- `stream_turn(events, cancel)`: runs such a blocking generator in a worker thread and hands its
+  events to the event loop, so one slow answer never blocks other users (and storage writes never
+  run on the loop); leaving early (stop button, closed tab) sets the cancel event, which stops the
+  model within one decode step.
+- `plain_answer(...)`: the whole turn as plain text, for the `chat` API endpoint.
+- `StopSwitches`: a stop click reaches a turn that is running or still queued.
 """
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections import OrderedDict
-from typing import AsyncIterator
+from typing import AsyncIterator, Callable, Iterator
 
 from chatbot.answers import Answer, Token
+from chatbot.guards import redact_pii
+from chatbot.store.feedback import FeedbackSink, TurnRecord
 
+log = logging.getLogger("chatbot.web.ui")
 _END = object()
 
 
-async def stream_turn(pipeline, question: str, history: list[dict], session: dict | None,
+def recorded_turn(pipeline, sink: FeedbackSink, turn_id: str, question: str, history: list[dict], *,
+                  session_hash: str = "", school: str | None = None, lang: str = "en",
+                  cancel: threading.Event | None = None) -> Iterator[Token | Answer]:
+    """`pipeline.answer` with the turn stored around it (module docstring); blocking: run it in a thread."""
+    redacted = redact_pii(question).text
+    safe_write(sink.start_turn, turn_id, redacted, session_hash, school, lang, pipeline.chat_model.name)
+    final = None
+    try:
+        for event in pipeline.answer(question, history, session={"school": school} if school else None, cancel=cancel):
+            if isinstance(event, Answer):
+                final = event
+            else:
+                yield event
+    except BaseException:  # an error, or the consumer went away: the row says it never finished
+        safe_write(sink.fail_turn, turn_id)
+        raise
+    if final is None:
+        safe_write(sink.fail_turn, turn_id)
+        return
+    safe_write(sink.record_turn, TurnRecord(turn_id, redacted, final, session_hash, school, lang))
+    yield final
+
+
+def safe_write(write, *args) -> None:
+    """Storage trouble must never cost the student the answer or the page."""
+    try:
+        write(*args)
+    except Exception:
+        log.exception("could not record turn or feedback")
+
+
+def plain_answer(holder, sink: FeedbackSink, turn_id: str, message: str, session_hash: str = "") -> str:
+    """One whole answer as plain text, stored like any other turn (the `chat` API endpoint)."""
+    from chatbot.web.loading import FAILED, STARTING
+
+    pipeline = holder.pipeline
+    if pipeline is None:
+        return STARTING if holder.error is None else FAILED
+    final = None
+    try:
+        for final in recorded_turn(pipeline, sink, turn_id, message or "", [], session_hash=session_hash):
+            pass
+    except Exception:  # the caller sees a kind message; the details go to the log
+        log.exception("answer failed")
+        return FAILED
+    return final.text if isinstance(final, Answer) else FAILED
+
+
+async def stream_turn(make_events: Callable[[], Iterator[Token | Answer]],
                       cancel: threading.Event) -> AsyncIterator[Token | Answer]:
     loop = asyncio.get_running_loop()
     events: asyncio.Queue = asyncio.Queue()
@@ -29,14 +87,16 @@ async def stream_turn(pipeline, question: str, history: list[dict], session: dic
             pass
 
     def work() -> None:
-        events_iter = pipeline.answer(question, history, session=session, cancel=cancel)
+        events_iter = None
         try:
+            events_iter = make_events()
             for event in events_iter:
                 put(event)
         except BaseException as exc:  # handed to the consumer, never lost in the thread
             put(exc)
         finally:
-            events_iter.close()
+            if events_iter is not None:
+                events_iter.close()
             put(_END)
 
     threading.Thread(target=work, name="answer", daemon=True).start()

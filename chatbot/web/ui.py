@@ -13,8 +13,8 @@ async turn and stop button (chat_turns.py), feedback (feedback.py) and UI string
 """
 from __future__ import annotations
 
-import asyncio
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -25,14 +25,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from chatbot import guards
 from chatbot.answers import Token
 from chatbot.web.render import answer_markdown, header_html, help_markdown, safe_markdown
-from chatbot.web.turns import StopSwitches, history_for_pipeline, stream_turn
+from chatbot.web.turns import StopSwitches, history_for_pipeline, plain_answer, recorded_turn, safe_write, stream_turn
 from chatbot.config import Settings
-from chatbot.store.feedback import MAX_COMMENT_CHARS, FeedbackSink, MemoryFeedbackSink, TurnRecord, new_turn_id
+from chatbot.store.feedback import MAX_COMMENT_CHARS, FeedbackSink, MemoryFeedbackSink, new_turn_id
 from chatbot.lang import DEFAULT, LANGUAGES, OWN_NAMES
 from chatbot.web.i18n import pick_language, strings
 from chatbot.web.ratelimit import RateLimiter
 from chatbot.web.schools import embed_snippet, load_schools
-from chatbot.web.loading import FAILED, STARTING, BotHolder, make_respond  # noqa: F401 (re-exported)
+from chatbot.web.loading import BotHolder
 from chatbot.web.pages import error_page, snippet_page
 from chatbot.web.security import SecurityHeadersMiddleware
 
@@ -97,15 +97,13 @@ class Chat:
                 chat.append({"role": "assistant", "content": safe_markdown(notice)})
                 yield chat, state
                 return
-            # A 'started' row before generation: a crash mid-answer leaves it marked incomplete.
-            await asyncio.to_thread(self._record, self.sink.start_turn, turn_id,
-                                    guards.redact_pii(pending["question"]).text,
-                                    getattr(request, "session_hash", None) or "", state.get("school"), state["lang"],
-                                    self.holder.pipeline.chat_model.name)
-            session = {"school": state["school"]} if state.get("school") else None
-            history = history_for_pipeline(state["turns"])
+            pipeline, history = self.holder.pipeline, history_for_pipeline(state["turns"])
             shown, final = "", None
-            async for event in stream_turn(self.holder.pipeline, pending["question"], history, session, cancel):
+            # Stored as it runs (web/turns.py): 'started' first, the complete row before it is shown.
+            events = partial(recorded_turn, pipeline, self.sink, turn_id, pending["question"], history,
+                             session_hash=getattr(request, "session_hash", None) or "",
+                             school=state.get("school"), lang=state["lang"], cancel=cancel)
+            async for event in stream_turn(events, cancel):
                 if isinstance(event, Token):
                     if not shown:
                         chat.append({"role": "assistant", "content": ""})
@@ -115,7 +113,6 @@ class Chat:
                 else:
                     final = event
             if final is None:
-                await asyncio.to_thread(self._record, self.sink.fail_turn, turn_id)
                 return
             if not shown:
                 chat.append({"role": "assistant", "content": ""})
@@ -125,27 +122,13 @@ class Chat:
             chat[-1] = {"role": "assistant", "content": answer_markdown(final.text, final.citations, s, stopped)}
             state["turns"] = state["turns"][-19:] + [
                 {"turn_id": turn_id, "question": pending["question"], "answer": final.text, "bot_index": len(chat) - 1}]
-            # Recorded before it is shown, so feedback on it can never arrive first; off the event loop
-            # because storage may be a database write.
-            record = TurnRecord(turn_id, guards.redact_pii(pending["question"]).text, final,
-                                getattr(request, "session_hash", None) or "", state.get("school"), state["lang"])
-            await asyncio.to_thread(self._record, self.sink.record_turn, record)
             yield chat, state
-        except Exception:  # the user sees a kind message; the details go to the log
+        except Exception:  # the user sees a kind message; the details go to the log (the row says failed)
             log.exception("answer failed")
-            await asyncio.to_thread(self._record, self.sink.fail_turn, turn_id)
             chat.append({"role": "assistant", "content": safe_markdown(s["failed"])})
             yield chat, state
         finally:
             self.stops.release(turn_id)
-
-    @staticmethod
-    def _record(write, *args) -> None:
-        """Storage trouble must never cost the student the answer or the page."""
-        try:
-            write(*args)
-        except Exception:
-            log.exception("could not record turn or feedback")
 
     def end_turn(self, state: dict):
         state["pending"] = None
@@ -168,7 +151,7 @@ class Chat:
         rating = {True: "up", False: "down"}.get(data.liked)
         if turn is None or rating is None or not self.feedback_limiter.allow(self.client(request)):
             return state, gr.update(), gr.update()
-        self._record(self.sink.record_feedback, turn["turn_id"], rating)
+        safe_write(self.sink.record_feedback, turn["turn_id"], rating)
         state["feedback"] = {"turn_id": turn["turn_id"], "rating": rating}
         return state, gr.update(visible=True), strings(state["lang"])["feedback_thanks"]
 
@@ -178,7 +161,7 @@ class Chat:
         # placeholder longer than what it replaces could push the comment past the limit.
         text = guards.redact_pii((text or "").strip()).text[:MAX_COMMENT_CHARS]
         if feedback and text and self.feedback_limiter.allow(self.client(request)):
-            self._record(self.sink.record_feedback, feedback["turn_id"], feedback["rating"], text)
+            safe_write(self.sink.record_feedback, feedback["turn_id"], feedback["rating"], text)
         return gr.update(value=""), gr.update(visible=False), s["feedback_thanks"]
 
     # -- language, school, new chat ---------------------------------------------------------
@@ -293,30 +276,13 @@ def build_blocks(chat: Chat, compact: bool, api: bool = False) -> gr.Blocks:
         gr.on([comment.submit, send_comment.click], chat.comment, [comment, state],
               [comment, comment_box, feedback_status], queue=False, **private)
         if api:
-            respond = make_respond(chat.holder)
-
             def chat_api(message: str, request: gr.Request) -> str:
                 """One answer as plain text (what scripts and the Gradio client call)."""
                 if not chat.limiter.allow(chat.client(request)):
                     return strings("en")["busy"]
-                pipeline = chat.holder.pipeline
-                if pipeline is None:
-                    return next(respond(message, []))
-                # A sync handler: Gradio runs it in a worker thread, so these writes never block the loop.
-                turn_id = new_turn_id()
-                question, session = guards.redact_pii(message or "").text, getattr(request, "session_hash", None) or ""
-                chat._record(chat.sink.start_turn, turn_id, question, session, None, "en", pipeline.chat_model.name)
-                final = None
-                try:
-                    for final in pipeline.answer(message, []):
-                        pass
-                except Exception:
-                    log.exception("answer failed")
-                    chat._record(chat.sink.fail_turn, turn_id)
-                    return FAILED
-                # Committed before the caller has the answer (completes the 'started' row).
-                chat._record(chat.sink.record_turn, TurnRecord(turn_id, question, final, session, None, "en"))
-                return final.text
+                # A sync handler: Gradio runs it in a worker thread, so its writes never block the loop.
+                return plain_answer(chat.holder, chat.sink, new_turn_id(), message,
+                                    getattr(request, "session_hash", None) or "")
 
             gr.api(chat_api, api_name="chat", api_visibility="undocumented",
                    concurrency_limit=chat.settings.concurrency, concurrency_id="answer")
