@@ -32,7 +32,7 @@ def test_healthz_is_503_while_loading_and_200_once_loaded():
 
 
 def test_a_failed_load_is_reported_and_the_server_stays_up():
-    from chatbot.store.feedback import MemoryFeedbackSink
+    from tests.feedback_support import MemoryFeedbackSink
     from chatbot.web.loading import STARTING
     from chatbot.web.turns import plain_answer
     from chatbot.web.ui import create_app

@@ -18,7 +18,7 @@ import pytest
 from chatbot.answers import Answer, Citation, Token
 from chatbot.config import Settings
 from chatbot.model.fake import FakeChatModel
-from chatbot.store.feedback import MemoryFeedbackSink
+from tests.feedback_support import MemoryFeedbackSink
 from chatbot.web.i18n import strings
 from chatbot.pipeline import Pipeline
 from chatbot.web.ratelimit import RateLimiter

@@ -7,7 +7,8 @@ import pytest
 from chatbot.answers import Answer, Token
 from chatbot.web.turns import StopSwitches, history_for_pipeline, stream_turn
 from chatbot.config import ConfigError, load_settings
-from chatbot.store.feedback import MemoryFeedbackSink, TurnRecord, new_turn_id
+from chatbot.store.feedback import TurnRecord, new_turn_id
+from tests.feedback_support import MemoryFeedbackSink
 from chatbot.web.ratelimit import RateLimiter
 
 

@@ -27,11 +27,12 @@ from chatbot.answers import Token
 from chatbot.web.render import answer_markdown, header_html, help_markdown, safe_markdown
 from chatbot.web.turns import StopSwitches, history_for_pipeline, plain_answer, recorded_turn, safe_write, stream_turn
 from chatbot.config import Settings
-from chatbot.store.feedback import MAX_COMMENT_CHARS, FeedbackSink, MemoryFeedbackSink, new_turn_id
+from chatbot.store.feedback import MAX_COMMENT_CHARS, FeedbackSink, new_turn_id
 from chatbot.lang import DEFAULT, LANGUAGES, OWN_NAMES
 from chatbot.web.i18n import pick_language, strings
 from chatbot.web.ratelimit import RateLimiter
 from chatbot.web.schools import embed_snippet, load_schools
+from chatbot.store.storage import NullStore
 from chatbot.web.loading import BotHolder
 from chatbot.web.pages import error_page, snippet_page
 from chatbot.web.security import SecurityHeadersMiddleware
@@ -294,7 +295,7 @@ def create_app(loader: Callable[[], object], settings: Settings | None = None,
     settings = settings or Settings()
     schools = load_schools(settings.schools_dir)  # a broken profile stops start-up with every problem listed
     holder = BotHolder(loader)
-    chat = Chat(holder, settings, schools, feedback or MemoryFeedbackSink())
+    chat = Chat(holder, settings, schools, feedback or NullStore())  # app.py passes the real store
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(SecurityHeadersMiddleware, schools=schools)
     app.state.chat = chat  # tests and the storage issue reach the sink and limits through here
