@@ -7,8 +7,9 @@
     fold(text) -> text    accents and compatibility forms removed ("¿Cuánto?" -> "¿Cuanto?",
                           fullwidth "ｉｇｎｏｒｅ" -> "ignore"), case kept, curly apostrophes straightened
 
-Adding a language: its code and names here, its function words in FUNCTION_WORDS, then its phrase
-files (chatbot/web/i18n/, prompts/replies/) and knowledge entries. Pure standard library.
+Adding a language: its code, names, stemmer and stopword list here, its function words in
+FUNCTION_WORDS, then its phrases (chatbot/web/i18n/, prompts/replies/, the keyed tables of
+chatbot/calculators/reply.py) and knowledge entries. Pure standard library.
 """
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ LANGUAGES = ("en", "es")
 DEFAULT = LANGUAGES[0]
 PROMPT_NAMES = {"en": "English", "es": "Spanish"}
 OWN_NAMES = {"en": "English", "es": "Español"}
+# Retrieval (chatbot/kb/text.py): the PyStemmer algorithm and the bm25s stopword list per language.
+STEMMERS = {"en": "english", "es": "spanish"}
+STOPWORD_LISTS = {"en": "STOPWORDS_EN_PLUS", "es": "STOPWORDS_SPANISH"}
 
 # Words that mark a language in short, informal messages (folded: no accents). English is the
 # default, so only the others need to win clearly.

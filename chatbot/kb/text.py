@@ -9,14 +9,13 @@ import math
 import re
 from collections import defaultdict
 
+import bm25s.stopwords
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_SPANISH
 
-from chatbot.lang import fold
+from chatbot.lang import STEMMERS, STOPWORD_LISTS, fold
 
 _WORD = re.compile(r"[a-z0-9]+")
-_STOP = {"en": frozenset(STOPWORDS_EN_PLUS), "es": frozenset(fold(w) for w in STOPWORDS_SPANISH)}
-STEMMERS = {"en": "english", "es": "spanish"}
+_STOP = {lang: frozenset(fold(w) for w in getattr(bm25s.stopwords, name)) for lang, name in STOPWORD_LISTS.items()}
 
 
 def words(text: str, lang: str) -> list[str]:
