@@ -1,7 +1,7 @@
 """The local backend: a Hugging Face chat model loaded in this process (transformers + bitsandbytes).
 
 - `load_chat_model(settings)` loads the chat model (embedded SmolLM2, a local folder or a hub id)
-  quantized with bitsandbytes (NF4 by default) and returns a `ChatModel`.
+  quantized as `--quantization` says (auto: NF4 on CUDA, the faster of NF4 and float32 on a CPU) and returns a `ChatModel`.
 - `ChatModel.stream(messages, ...)` applies the chat template and submits the request to the
   batching engine (chatbot/model/engine.py, chatbot/model/batch_cache.py, which import torch too); the returned
   `Generation` yields text pieces and stops on a cancel event (within one decode step), stop
