@@ -238,8 +238,7 @@ class Pipeline:
         try:
             for chunk in stream:
                 finish_reason = chunk.response_metadata.get("finish_reason") or finish_reason
-                piece = chunk.content if isinstance(chunk.content, str) else str(chunk.content)
-                for sentence in gate.feed(piece):
+                for sentence in gate.feed(chunk.text):
                     if not self._sentence_ok(sentence, accepted, sources, source_words):
                         draft_ok = False
                         break

@@ -81,36 +81,40 @@ def exact(fp32_model):
     return fp32_model
 
 
-def penalized_alone(chat, prompt: list[int], ids: list[int]) -> torch.Tensor:
-    """Scores the request alone gives each position of `ids` (plus one after them), one forward,
-    with the repetition penalty applied as the engine applies it."""
-    with torch.inference_mode():
-        logits = chat.model(input_ids=torch.tensor([prompt + ids])).logits[0, len(prompt) - 1 :].float()
-        for step in range(logits.shape[0]):
-            seen = torch.tensor(prompt + ids[:step])
-            scores = logits[step].gather(0, seen)
-            logits[step].scatter_(0, seen, torch.where(scores < 0, scores * PENALTY, scores / PENALTY))
-    return logits
-
-
 def alone_logits(chat, prompt: list[int], ids: list[int]) -> torch.Tensor:
-    """Raw logits the request alone gives for each token of `ids` (teacher forcing, one forward)."""
+    """Raw logits the request alone gives at each position of `ids` and one after them (teacher
+    forcing: prompt + ids in one forward)."""
     with torch.inference_mode():
-        return chat.model(input_ids=torch.tensor([prompt + ids[:-1]])).logits[0, len(prompt) - 1 :].float()
+        return chat.model(input_ids=torch.tensor([prompt + ids])).logits[0, len(prompt) - 1 :].float()
 
 
-def assert_greedy_alone(chat, prompt: list[int], ids: list[int], tol: float = EXACT_TOL, ended: bool = False):
+def penalized(logits: torch.Tensor, prompt: list[int], ids: list[int]) -> torch.Tensor:
+    """`logits` with the repetition penalty applied at each step, as the engine applies it."""
+    scores = logits.clone()
+    for step in range(scores.shape[0]):
+        seen = torch.tensor(prompt + ids[:step])
+        picked = scores[step].gather(0, seen)
+        scores[step].scatter_(0, seen, torch.where(picked < 0, picked * PENALTY, picked / PENALTY))
+    return scores
+
+
+def chosen_tokens(chat, scores: torch.Tensor, ids: list[int], ended: bool) -> list[int]:
+    """The tokens greedy decoding chose: `ids`, plus the end-of-turn token when it ended there."""
+    return ids + ([max(chat.engine.eos_ids, key=lambda e: scores[len(ids), e])] if ended else [])
+
+
+def assert_greedy_alone(chat, prompt: list[int], ids: list[int], tol: float = EXACT_TOL, ended: bool = False,
+                        logits: torch.Tensor | None = None):
     """Each chosen token is the alone-best within `tol` (and so is the end-of-turn, if it ended)."""
-    scores = penalized_alone(chat, prompt, ids)
-    chosen = ids + ([max(chat.engine.eos_ids, key=lambda e: scores[len(ids), e])] if ended else [])
-    for step, token in enumerate(chosen):
+    scores = penalized(alone_logits(chat, prompt, ids) if logits is None else logits, prompt, ids)
+    for step, token in enumerate(chosen_tokens(chat, scores, ids, ended)):
         best = scores[step].max()
         assert scores[step, token] >= best - tol, f"step {step}: chose {token} ({scores[step, token]:.4f}), best {best:.4f}"
 
 
 def decided_prefix(chat, prompt: list[int], ids: list[int], ended: bool) -> int:
-    scores = penalized_alone(chat, prompt, ids)
-    chosen = ids + ([max(chat.engine.eos_ids, key=lambda e: scores[len(ids), e])] if ended else [])
+    scores = penalized(alone_logits(chat, prompt, ids), prompt, ids)
+    chosen = chosen_tokens(chat, scores, ids, ended)
     for step, token in enumerate(chosen):
         top = scores[step].topk(2).values
         if scores[step, token] < top[0] or top[0] - top[1] < DECIDED_MARGIN:
@@ -259,11 +263,12 @@ def test_every_row_computes_what_its_request_alone_computes_across_joins_leaves_
     assert any(by > 0 for by in shifts) and any(by < 0 for by in shifts), shifts
     assert exact.engine.stats.max_rows >= 3
     for name, (prompt, gen) in runs.items():
-        got, alone = tap.logits(gen), alone_logits(exact, prompt, gen._ids)
+        logits = alone_logits(exact, prompt, gen._ids)
+        got, alone = tap.logits(gen), logits[:-1]
         assert got.shape == alone.shape, name
         worst = (got - alone).abs().max().item()
         assert worst <= EXACT_TOL, f"{name}: batch and alone logits differ by {worst:.4f}"
-        assert_greedy_alone(exact, prompt, gen._ids)
+        assert_greedy_alone(exact, prompt, gen._ids, logits=logits)
 
 
 def test_the_nf4_model_gives_finite_logits_in_every_row_at_every_step(nf4_model, monkeypatch):
@@ -287,7 +292,7 @@ def test_a_wrong_mask_is_caught_by_the_teacher_forced_comparison(exact, monkeypa
 
     monkeypatch.setattr(exact.engine.kv, "step_inputs", attends_to_padding)
     runs, _, tap = run_the_busy_scenario(exact, monkeypatch)
-    worst = {name: (tap.logits(gen) - alone_logits(exact, prompt, gen._ids)).abs().max().item()
+    worst = {name: (tap.logits(gen) - alone_logits(exact, prompt, gen._ids)[:-1]).abs().max().item()
              for name, (prompt, gen) in runs.items()}
     assert max(worst.values()) > 50 * EXACT_TOL, worst
 

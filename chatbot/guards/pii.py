@@ -20,7 +20,6 @@ chat that is what it almost always is, and removing a student ID by mistake cost
 from __future__ import annotations
 
 import bisect
-
 import re
 from dataclasses import dataclass
 

@@ -89,8 +89,7 @@ class Engine:
         self.model, self.eos_ids = model, set(eos_ids)
         self.max_batch, self.prefill_chunk = max_batch, prefill_chunk
         self._mask_dtype = None if attn == "sdpa" else model.dtype
-        # transformers renamed past_key_values to cache (5.2x); the GPU machine may have an older one.
-        self._cache_kw = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+        self._cache_kw = cache_keyword(model)
         self.kv = BatchCache(model.config.num_hidden_layers, max_batch)
         self.waiting: collections.deque[Request] = collections.deque()
         self.prefilling: list[Request] = []
@@ -266,6 +265,12 @@ class Engine:
         self.running[row] = self.running[-1]  # mirrors the cache's move of its last row
         self.running.pop()
         request.generation.finish(None)
+
+
+def cache_keyword(model) -> str:
+    """The forward() keyword that takes the KV cache: transformers renamed past_key_values to cache
+    (5.2x), and the GPU machine may have an older one."""
+    return "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
 
 
 def _close_if_alive(ref: weakref.ref) -> None:

@@ -13,7 +13,6 @@ model: `choose(..., measure=...)` takes any function returning seconds per quant
 """
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import platform
@@ -90,11 +89,12 @@ def measure_answer_seconds(source: str, quantization: str) -> float:
     from transformers import AutoModelForCausalLM
     from transformers.cache_utils import DynamicCache
 
+    from chatbot.model.engine import cache_keyword
     from chatbot.model.local import load_kwargs
 
     model = AutoModelForCausalLM.from_pretrained(source, **load_kwargs(quantization, "cpu")).eval()
     vocab = model.config.vocab_size
-    cache_kw = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+    cache_kw = cache_keyword(model)
     prompt = torch.randint(100, vocab - 1, (1, PROMPT_TOKENS), generator=torch.Generator().manual_seed(0))
 
     def once() -> tuple[float, float]:

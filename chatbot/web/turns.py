@@ -22,6 +22,7 @@ from typing import AsyncIterator, Callable, Iterator
 from chatbot.answers import Answer, Token
 from chatbot.guards import redact_pii
 from chatbot.store.feedback import FeedbackSink, TurnRecord
+from chatbot.web.loading import FAILED, STARTING
 
 log = logging.getLogger("chatbot.web.ui")
 _END = object()
@@ -60,8 +61,6 @@ def safe_write(write, *args) -> None:
 
 def plain_answer(holder, sink: FeedbackSink, turn_id: str, message: str, session_hash: str = "") -> str:
     """One whole answer as plain text, stored like any other turn (the `chat` API endpoint)."""
-    from chatbot.web.loading import FAILED, STARTING
-
     pipeline = holder.pipeline
     if pipeline is None:
         return STARTING if holder.error is None else FAILED
