@@ -27,9 +27,16 @@ class RouteDecision:
 CRISIS = _rx(r"\bsuicid", r"\bkill (?:myself|my self)\b", r"\b(?:end|ending) (?:it all|my life)\b",
              r"\btake my (?:own )?life\b", r"\b(?:want(?:ed)? to|wanna|going to|gonna) die\b",
              r"\bwish i (?:was|were) dead\b", r"\bbetter off dead\b", r"\bno reason to live\b",
-             r"\bnot worth living\b", r"\bdon'?t want to (?:live|be alive|be here anymore)\b",
+             r"\bnot worth living\b", r"\bdon'?t want to (?:live|be alive|be here|wake up)\b",
+             # Hopelessness and wishing not to exist (988 Lifeline warning signs), seen without any
+             # keyword above: "there's no point anymore ... i don't want to be here" got an aid answer.
+             r"\bno point (?:in )?(?:living|going on|anymore)\b", r"\bbetter off without me\b",
+             r"\bwish i (?:could )?(?:just )?(?:disappear|vanish|not wake up|was gone|wasn'?t here|"
+             r"wasn'?t alive|weren'?t alive)\b", r"\bdisappear (?:forever|for good)\b",
              r"\b(?:hurt|hurting|harm|harming|cut|cutting) myself\b", r"\bself[- ]?harm", r"\bkms\b", r"\bunalive",
              r"\bmatarme\b", r"\bquitarme la vida\b", r"\b(?:me )?quiero morir", r"\bno quiero vivir\b",
+             r"\bno quiero (?:estar aqui|seguir viviendo|despertar)\b", r"\bno vale la pena vivir\b",
+             r"\b(?:quisiera|quiero) desaparecer\b", r"\bestarian mejor sin mi\b",
              r"\bacabar con todo\b", r"\bhacerme dano\b", r"\blastimarme\b", r"\bcortarme\b")
 
 # -- needs a person: (reason, pattern, unless) ---------------------------------------------------
