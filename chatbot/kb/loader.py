@@ -1,8 +1,9 @@
 """The knowledge base: load and validate the Markdown knowledge files (format: knowledge/README.md).
 
-    python -m chatbot.kb check [--root DIR]
+    python -m chatbot.kb check [--root DIR]     every problem as `path:line: message`; exit 1 if any
+    python -m chatbot.kb stale [--root DIR] [--limit N]   what to re-check next, soonest review first
 
-prints every problem as `path:line: message` and exits 1 if there is any, 0 otherwise. The root is
+`check` also fails on an entry whose `review_by` date has passed (the running bot still loads it). The root is
 --root, else $CHATBOT_KNOWLEDGE, else the repository's knowledge/ folder. `load_kb(root)` returns the
 entries and raises `KBError` (listing every problem) if any file is broken: the bot must not answer
 from a knowledge base that fails the check. The rules themselves are in chatbot/kb/rules.py.
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from chatbot.kb.rules import FileProblems, Problem, check_fields, cross_check
+from chatbot.kb.rules import FileProblems, Problem, check_fields, cross_check, overdue
 
 __all__ = ["Entry", "KBError", "Problem", "Source", "check", "load_kb", "parse_file", "scan"]
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "knowledge"
@@ -42,6 +43,8 @@ class Entry:
     status: str
     body: str
     path: str = ""
+    review_by: date | None = None
+    questions: tuple[str, ...] = ()  # how people ask what this entry answers (retrieval matches them)
     supersedes: str | None = None
     superseded_by: str | None = None
     effective: date | None = None
@@ -149,7 +152,14 @@ def scan(root: Path, today: date | None = None) -> tuple[list[Entry], list[Probl
 
 
 def check(root: Path | None = None, today: date | None = None) -> list[Problem]:
-    return scan(root or default_root(), today)[1]
+    """Every problem `kb check` reports: broken files, broken links, and entries past review."""
+    entries, problems = scan(root or default_root(), today)
+    return problems + overdue(entries, today or date.today())
+
+
+def stale(entries: list[Entry]) -> list[Entry]:
+    """Entries in the order they should be re-checked: soonest review date first."""
+    return sorted(entries, key=lambda e: (e.review_by or date.max, e.verified, e.id))
 
 
 def load_kb(root: Path | None = None, today: date | None = None) -> list[Entry]:
@@ -161,11 +171,15 @@ def load_kb(root: Path | None = None, today: date | None = None) -> list[Entry]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m chatbot.kb", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["check"])
+    parser.add_argument("command", choices=["check", "stale"])
+    parser.add_argument("--limit", type=int, default=30, help="stale: how many entries to list (default 30)")
     parser.add_argument("--root", type=Path, default=None, help="knowledge folder (default: $CHATBOT_KNOWLEDGE or knowledge/)")
     args = parser.parse_args(argv)
     root = args.root or default_root()
     entries, problems = scan(root)
+    if args.command == "stale":
+        return _print_stale(entries, problems, args.limit)
+    problems += overdue(entries, date.today())
     for problem in problems:
         print(problem)
     files = len(entry_files(root)) if root.is_dir() else 0
@@ -173,3 +187,13 @@ def main(argv: list[str] | None = None) -> int:
           file=sys.stderr if problems else sys.stdout)
     return 1 if problems else 0
 
+
+def _print_stale(entries: list[Entry], problems: list[Problem], limit: int) -> int:
+    today = date.today()
+    for e in stale(entries)[:limit]:
+        days = (e.review_by - today).days if e.review_by else None
+        when = "no review date" if days is None else (f"{-days} day(s) overdue" if days < 0 else f"in {days} day(s)")
+        print(f"{e.review_by or '-'}  {when:>18}  {e.status:<11}  {e.id}  ({e.path})")
+    if problems:
+        print(f"{len(problems)} file problem(s): run `python -m chatbot.kb check`", file=sys.stderr)
+    return 0

@@ -16,13 +16,15 @@ from urllib.parse import urlsplit
 from chatbot import award_year
 from chatbot.lang import LANGUAGES
 
-REQUIRED = ("id", "title", "topics", "award_years", "sources", "verified", "status")
-OPTIONAL = ("supersedes", "superseded_by", "effective", "school", "lang")
+REQUIRED = ("id", "title", "topics", "award_years", "sources", "verified", "review_by", "status")
+OPTIONAL = ("questions", "supersedes", "superseded_by", "effective", "school", "lang")
+MIN_QUESTIONS, MAX_QUESTIONS = 3, 6
 STATUSES = ("confirmed", "unconfirmed")
 TOPICS = frozenset(
     "fafsa deadlines sai dependency pell workforce-pell fseog work-study teach loans loan-limits "
     "interest-rates parent-plus grad-loans repayment pslf default eligibility verification "
-    "special-circumstances coa award-letters scams help state-aid taxes school myths".split()
+    "special-circumstances coa award-letters scams help state-aid taxes school myths "
+    "withdrawals sap disbursement consolidation forgiveness deferment fsa-id".split()
 )
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -106,6 +108,33 @@ def check_sources(f: FileProblems, value: object, lines: list[dict[str, int]], t
     return out
 
 
+def check_questions(f: FileProblems, value: object) -> tuple[str, ...]:
+    """The 3-6 questions an entry answers, as people put them: retrieval matches a user's question
+    to these as well as to the text, so an entry is found by how students ask, not by our wording."""
+    if not isinstance(value, list) or not all(isinstance(q, str) and q.strip() for q in value):
+        f.at("questions", f"questions must be a list of question texts, got {value!r}")
+        return ()
+    if not MIN_QUESTIONS <= len(value) <= MAX_QUESTIONS:
+        f.at("questions", f"questions lists {len(value)} phrasing(s); give {MIN_QUESTIONS} to {MAX_QUESTIONS}")
+    seen = set()
+    for q in value:
+        if q.strip().lower() in seen:
+            f.at("questions", f"question {q!r} is listed twice")
+        seen.add(q.strip().lower())
+    return tuple(q.strip() for q in value)
+
+
+def check_dates(f: FileProblems, clean: dict) -> None:
+    """A source cannot be newer than the day we checked it, and a review date comes after that day."""
+    verified, review_by = clean.get("verified"), clean.get("review_by")
+    if verified:
+        for i, s in enumerate(clean["sources"]):
+            if s["date"] > verified:
+                f.at("verified", f"sources[{i}] is dated {s['date']}, after verified {verified}: re-check the entry")
+    if verified and review_by and review_by <= verified:
+        f.at("review_by", f"review_by {review_by} must come after verified {verified}")
+
+
 def check_award_years(f: FileProblems, value: object) -> tuple[str, ...]:
     if value == award_year.ALL or value == [award_year.ALL]:
         return (award_year.ALL,)
@@ -178,6 +207,9 @@ def check_fields(f: FileProblems, data: dict, source_lines: list[dict[str, int]]
         "award_years": check_award_years(f, data["award_years"]) if "award_years" in given else (),
         "sources": check_sources(f, data["sources"], source_lines, today) if "sources" in given else [],
         "verified": parse_date(f, "verified", data["verified"], f.lines["verified"], today) if "verified" in given else None,
+        # Not "in the future" either: a review date always is. Being past it is `overdue`, below.
+        "review_by": parse_date(f, "review_by", data["review_by"], f.lines["review_by"], None) if "review_by" in given else None,
+        "questions": check_questions(f, data["questions"]) if "questions" in given else (),
         # No "in the future" check: a rule may be published before it takes effect.
         "effective": parse_date(f, "effective", data["effective"], f.lines["effective"], None) if "effective" in given else None,
     }
@@ -186,9 +218,17 @@ def check_fields(f: FileProblems, data: dict, source_lines: list[dict[str, int]]
         if value is not None and (not isinstance(value, str) or not SLUG.match(value)):
             f.at(key, f"{key} must be one entry id, got {value!r}")
         clean[key] = value if isinstance(value, str) else None
+    check_dates(f, clean)
     if clean["supersedes"] and "effective" not in data:
         f.at("supersedes", "an entry with supersedes needs an effective date (the day the new rule starts)")
     return clean
+
+
+def overdue(entries: list, today: date) -> list[Problem]:
+    """Entries whose review date has passed: `kb check` fails on them so a fact cannot quietly go
+    stale, while the running bot still loads them (an aid office's page must not go dark on a date)."""
+    return [Problem(e.path, key_line(e.path, "review_by"), f"review_by {e.review_by} has passed: re-check the sources")
+            for e in entries if e.review_by and e.review_by < today]
 
 
 def key_line(path: str, key: str) -> int:
