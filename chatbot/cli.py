@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from chatbot.answers import Answer, Token
+from chatbot.answers import Answer
 from chatbot.config import ConfigError, add_model_flags, settings_from_args
 
 
@@ -35,16 +35,13 @@ def ask_main(argv: list[str]) -> int:
     except ModelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    final = None
-    for event in pipeline.answer(args.question, history):
-        if isinstance(event, Token) and not args.json:
-            print(event.text, end="", flush=True)
-        elif isinstance(event, Answer):
-            final = event
+    # The final Answer, not the streamed pieces: a reply that is not streamed (a redirect, a
+    # calculator, a PII warning) printed nothing, and a replaced draft printed the wrong text.
+    final = next(event for event in pipeline.answer(args.question, history) if isinstance(event, Answer))
     if args.json:
         print(json.dumps(final.to_json(), ensure_ascii=False))
     else:
-        print()
+        print(final.text)
     return 0
 
 

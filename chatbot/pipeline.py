@@ -5,13 +5,15 @@ It yields `Token` events while the reply streams and ends with exactly one `Answ
 1. input guard: clean, length cap, PII redaction (the model and the logs see only redacted text),
    prompt-injection signals                                                  (chatbot/guards/)
 2. route: answer | calculator | refuse | redirect | smalltalk (+ warn_pii when PII was shared)
-3. retrieve passages, award-year aware                                     (chatbot/kb/retrieval.py)
-   or run a calculator conversationally                                    (chatbot/calculators/chat.py)
-4. build messages from the prompt files                                      (chatbot/prompts.py)
-5. stream the model's draft sentence by sentence; each sentence is shown only once its numbers
+3. understand the message: the questions it asks, the facts the user gave    (chatbot/understand.py)
+4. retrieve passages per question, award-year aware                        (chatbot/kb/retrieval.py)
+   or run a calculator conversationally                                    (chatbot/calculators/chat.py);
+   a message with several questions is composed part by part                (chatbot/compose.py)
+5. build messages from the prompt files                                      (chatbot/prompts.py)
+6. stream the model's draft sentence by sentence; each sentence is shown only once its numbers
    and words are found in the passages (chatbot/guards/draft_gate.py); a failing draft is cut off and
    replaced by the grounded passage text, and `grounded=False` records that the draft failed
-6. citations attached; unconfirmed facts hedged; the award year named
+7. citations attached; unconfirmed facts hedged; the award year named
 
 Run one turn from the shell: `python -m chatbot ask "QUESTION" [--json]`.
 """
@@ -31,13 +33,23 @@ from chatbot.guards.draft_gate import (
     MIN_SUPPORT, SentenceGate, content_words, fallback_text, is_degenerate, passages_block, support_ratio,
 )
 from chatbot.calculators.which import asks_to_calculate
+from chatbot.compose import compose, drop_verdict, fitting, is_bare_verdict, passage_text, render_parts
 from chatbot.history import follow_up_query, trim_history
 from chatbot.lang import DEFAULT, PROMPT_NAMES, detect
 from chatbot.model.chat_model import as_chat_model
 from chatbot.prompts import chat_template, render, reply
 from chatbot.replies import Replies, finish, refusal_name, unique
+from chatbot.understand import understand
 
 # The prompt's own scaffolding echoed back ("[2] Title (award year: ...)") is never an answer.
+# Placeholders like "[SSN removed]", and the words that introduced them ("my ssn is"), say nothing
+# about the question: "my ssn is ... can you check my status" matched the entry on having no SSN.
+PLACEHOLDER = re.compile(
+    r"(?:\b(?:my|his|her|their|our|mi|su)\s+)?(?:\b(?:ssn|social security(?: number)?|social|password|passcode|pin|"
+    r"itin|account(?: number)?|routing(?: number)?|card(?: number)?|seguro social|contrase[nñ]a|cuenta)\b\W*"
+    r"(?:is|es|=|:)?\s*)?\[[^\]]* removed\]", re.I)
+# A redirect explains the general rule first only when the passage clearly fits the question.
+REDIRECT_CONFIDENCE = 0.6
 SCAFFOLD = re.compile(r"^\s*\[\d+\]|\(award year:|^\s*(question|sources?|answer)\s*:", re.I | re.M)
 # After a user shared sensitive data earlier, these ask about it again ("repeat it", "what was my ssn").
 ASKS_ABOUT_SHARED = re.compile(
@@ -155,9 +167,10 @@ class Pipeline:
         template = reply("redirect", turn.lang)
         result = self._search(turn, history, session, today)
         parts, citations = [], []
-        if result is not None and result.found:
+        # "can you check my status" asks for a record we cannot see: a general passage is filler there.
+        if reason != "individual-case" and result is not None and result.found and result.confidence >= REDIRECT_CONFIDENCE:
             hit = result.hits[0]
-            parts.append(fallback_text([hit]))
+            parts.append(passage_text(hit, turn.lang))
             citations.append(hit.citation)
         parts.append(template.render())
         return Answer("\n\n".join(parts), unique(citations + self.replies.cite(template.cite)), "redirect", True, turn.flags)
@@ -194,14 +207,27 @@ class Pipeline:
             return question
         return reply("calc_offer", turn.lang).render()
 
-    def _search(self, turn: Turn, history, session, today):
+    def _search(self, turn: Turn, history, session, today, query: str | None = None):
+        """Search for the whole message, or for one of its questions (`query`); a follow-up
+        ("and for grad school?") is searched together with the question before it."""
         if self.retriever is None:
             return None
-        # Placeholders like "[SSN removed]" say nothing about the question; keep them out of the search.
-        text = re.sub(r"\[[^\]]* removed\]", " ", turn.text)
-        query, year = follow_up_query(text, history, today)
-        return self.retriever.search(query, k=3, award_year=year, school=session.get("school"),
+        text = PLACEHOLDER.sub(" ", turn.text)
+        full, year = follow_up_query(text, history, today)
+        if query is not None:
+            query = PLACEHOLDER.sub(" ", query)
+            full = full[: len(full) - len(text)] + query if full != text else query
+        return self.retriever.search(full, k=3, award_year=year, school=session.get("school"),
                                      lang=turn.lang, today=today)
+
+    def _composed(self, turn: Turn, message, results) -> Answer:
+        """Several questions in one message: each answered by its own passage, in the order asked."""
+        parts = compose([p.text for p in message.parts], results, turn.lang, message.facts)
+        citations = unique([h.citation for p in parts for h in p.hits])
+        if not citations:
+            return self.replies.answer("abstain", turn.lang, "abstain", turn.flags + ["low-confidence"])
+        flags = turn.flags + ["parts:%d" % len(parts)] + (["part-unknown"] if any(not p.hits for p in parts) else [])
+        return Answer(render_parts(parts, message.dropped, turn.lang), citations, "answer", True, flags)
 
     def answer_variables(self, question: str, lang: str, hits, history, today: date) -> dict:
         """What the answer prompt is filled with."""
@@ -219,11 +245,20 @@ class Pipeline:
         return render(self.template, **self.answer_variables(question, lang, hits, history, today))
 
     def _knowledge(self, turn: Turn, history, session, today, cancel) -> Iterator[Token | Answer]:
-        result = self._search(turn, history, session, today)
+        message = understand(turn.text, turn.lang)
+        results = [self._search(turn, history, session, today, part.query) for part in message.parts]
+        if len(message.parts) > 1:
+            answer = self._composed(turn, message, results)
+            yield Token(answer.text)
+            yield answer
+            return
+        result = results[0]
+        if (result is None or not result.found) and message.parts[0].query != turn.text:
+            result = self._search(turn, history, session, today)  # the question alone found nothing
         if result is None or not result.found:
             yield self.replies.answer("abstain", turn.lang, "abstain", turn.flags + ["low-confidence"])
             return
-        hits = result.hits
+        hits = fitting(result.hits, message.facts)
         sources = [h.entry.body for h in hits] + [h.entry.title for h in hits]
         source_words = content_words(" ".join(sources))
         variables = self.answer_variables(turn.text, turn.lang, hits, history, today)
@@ -239,6 +274,8 @@ class Pipeline:
             for chunk in stream:
                 finish_reason = chunk.response_metadata.get("finish_reason") or finish_reason
                 for sentence in gate.feed(chunk.text):
+                    if not accepted and is_bare_verdict(sentence):
+                        continue  # a lone "Yes." may answer the passage's question, not this one
                     if not self._sentence_ok(sentence, accepted, sources, source_words):
                         draft_ok = False
                         break
@@ -263,7 +300,7 @@ class Pipeline:
         draft = "".join(accepted).strip()
         flags = list(turn.flags)
         if not draft_ok or not accepted or not _states_key_facts(draft, hits[0].entry.body):
-            text, citations, grounded = fallback_text(hits), [hits[0].citation], False
+            text, citations, grounded = drop_verdict(fallback_text(hits)), [hits[0].citation], False
             flags.append("fallback")
         else:
             text, grounded = draft, True

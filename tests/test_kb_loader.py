@@ -61,24 +61,31 @@ CASES = [
     ("placeholder URL", PELL, "electronic-announcements/2026-01-15/pell", "...", 8, "looks like a placeholder"),
     ("award year spelled long", PELL, "award_years: [2026-27]", "award_years: [2026-2027]", 5, "write 2026-27"),
     ("award year not a year", PELL, "award_years: [2026-27]", "award_years: [next]", 5, "'next' is not an award year"),
-    ("bad status", PELL, "status: confirmed", "status: maybe", 11, "status 'maybe' must be one of"),
+    ("bad status", PELL, "status: confirmed", "status: maybe", 12, "status 'maybe' must be one of"),
     ("empty body", PELL, "For 2026-27, the maximum Pell Grant is $7,395 for a full-time student for the full year and the\n"
-     "minimum award is $740.\n", "", 13, "body"),
-    ("unknown field", PELL, "status: confirmed", "status: confirmed\ntags: [pell]", 12, "unknown field 'tags'"),
+     "minimum award is $740.\n", "", 14, "body"),
+    ("unknown field", PELL, "status: confirmed", "status: confirmed\ntags: [pell]", 13, "unknown field 'tags'"),
     ("unknown topic", PELL, "topics: [pell]", "topics: [grants]", 4, "unknown topic 'grants'"),
-    ("duplicate field", PELL, "status: confirmed", "status: confirmed\nstatus: confirmed", 12, "'status' appears twice"),
+    ("duplicate field", PELL, "status: confirmed", "status: confirmed\nstatus: confirmed", 13, "'status' appears twice"),
     ("id not matching file", PELL, "id: pell-max-2026-27", "id: pell-maximum", 2, "does not match the file name"),
     ("id not a slug", PELL, "id: pell-max-2026-27", "id: Pell_Max", 2, "lowercase letters"),
     ("no front matter", PELL, "---\nid:", "id:", 1, "must start with a '---'"),
     ("invalid YAML", PELL, "topics: [pell]", "topics: [pell", 5, "not valid YAML"),
-    ("bad lang", PELL, "status: confirmed", "status: confirmed\nlang: fr", 12, "lang 'fr' must be one of"),
-    ("school outside schools/", PELL, "status: confirmed", "status: confirmed\nschool: example-college", 12, "outside knowledge/schools/"),
+    ("bad lang", PELL, "status: confirmed", "status: confirmed\nlang: fr", 13, "lang 'fr' must be one of"),
+    ("school outside schools/", PELL, "status: confirmed", "status: confirmed\nschool: example-college", 13, "outside knowledge/schools/"),
     ("supersedes unresolved", "loan-limits/grad-loan-limits-from-2026-07.md", "supersedes: grad-loan-limits-before-2026-07",
-     "supersedes: grad-loan-limits-old", 12, "no entry has id 'grad-loan-limits-old'"),
-    ("supersedes without effective", "loan-limits/grad-loan-limits-from-2026-07.md", "effective: 2026-07-01\n", "", 12,
+     "supersedes: grad-loan-limits-old", 13, "no entry has id 'grad-loan-limits-old'"),
+    ("supersedes without effective", "loan-limits/grad-loan-limits-from-2026-07.md", "effective: 2026-07-01\n", "", 13,
      "needs an effective date"),
     ("superseded_by unresolved", "loan-limits/grad-loan-limits-before-2026-07.md",
-     "superseded_by: grad-loan-limits-from-2026-07", "superseded_by: grad-loan-limits-new", 12, "no entry has id"),
+     "superseded_by: grad-loan-limits-from-2026-07", "superseded_by: grad-loan-limits-new", 13, "no entry has id"),
+    ("review date not after verified", PELL, "review_by: 2027-07-01", "review_by: 2026-10-01", 11,
+     "must come after verified"),
+    ("source newer than verified", PELL, "date: 2026-01-15", "date: 2026-11-20", 10, "after verified 2026-11-01"),
+    ("too few questions", PELL, "status: confirmed", "status: confirmed\nquestions: ['max pell']", 13, "give 3 to 6"),
+    ("question listed twice", PELL, "status: confirmed", "status: confirmed\nquestions: [max pell, min pell, Max Pell]", 13, "listed twice"),
+    ("questions not a list", PELL, "status: confirmed", "status: confirmed\nquestions: max pell", 13,
+     "must be a list of question texts"),
 ]
 
 
@@ -97,7 +104,7 @@ def test_links_must_agree(broken):
                       "superseded_by: pslf-basics")
     new = "loan-limits/grad-loan-limits-from-2026-07.md"
     assert [(p.line, p.message) for p in problems if p.path.endswith(new)] == [
-        (12, "supersedes: 'grad-loan-limits-before-2026-07' says its superseded_by is 'pslf-basics', "
+        (13, "supersedes: 'grad-loan-limits-before-2026-07' says its superseded_by is 'pslf-basics', "
              "not 'grad-loan-limits-from-2026-07'")
     ]
 
@@ -141,4 +148,25 @@ def test_cli_exit_codes(broken):
     broken(PELL, "status: confirmed", "status: maybe")
     bad = _cli("check", env={"CHATBOT_KNOWLEDGE": str(broken.root)})
     assert bad.returncode == 1
-    assert f"{broken.root / PELL}:11: status 'maybe'" in bad.stdout
+    assert f"{broken.root / PELL}:12: status 'maybe'" in bad.stdout
+
+
+def test_an_entry_past_its_review_date_fails_the_check_but_still_loads(tmp_path):
+    root = tmp_path / "knowledge"
+    shutil.copytree(GOOD, root)
+    late = date(2027, 7, 2)  # the day after the fixtures' review_by
+    overdue = [p for p in kb.check(root, late) if "has passed" in p.message]
+    assert len(overdue) == 10 and all(p.line > 1 for p in overdue)
+    assert len(kb.load_kb(root, late)) == 10  # the bot keeps answering; `kb check` is what fails
+
+
+def test_stale_lists_the_soonest_review_first(tmp_path, capsys):
+    root = tmp_path / "knowledge"
+    shutil.copytree(GOOD, root)
+    path = root / "pslf" / "pslf-basics.md"
+    path.write_text(path.read_text().replace("review_by: 2027-07-01", "review_by: 2027-01-15"))
+    order = [e.id for e in kb.stale(kb.load_kb(root, TODAY))]
+    assert order[0] == "pslf-basics" and len(order) == 10
+    assert kb.main(["stale", "--root", str(root), "--limit", "2"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("2027-01-15") and "pslf-basics" in lines[0]

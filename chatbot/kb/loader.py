@@ -73,9 +73,13 @@ def default_root() -> Path:
     return Path(os.environ.get("CHATBOT_KNOWLEDGE") or DEFAULT_ROOT)
 
 
+NOT_ENTRIES = ("readme.md", "changes.md", "coverage.md")  # the folder's own documents
+
+
 def entry_files(root: Path) -> list[Path]:
-    """Every entry file under root: *.md except README.md (school.yaml profiles are not entries)."""
-    return sorted(p for p in Path(root).rglob("*.md") if p.name.lower() != "readme.md")
+    """Every entry file under root: *.md except the folder's documents (README, the CHANGES log,
+    the COVERAGE map); school.yaml profiles are not entries either."""
+    return sorted(p for p in Path(root).rglob("*.md") if p.name.lower() not in NOT_ENTRIES)
 
 
 def _split(f: FileProblems, text: str) -> tuple[yaml.Node | None, str, int]:

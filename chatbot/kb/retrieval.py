@@ -5,8 +5,11 @@
     result.hits[0].citation, result.confidence, result.found
 
 Ranking, in order:
-1. relevance: reciprocal rank fusion, 1/(5 + rank) from the dense (cosine) ranking plus 0.7/(5 + rank)
-   from BM25; typos in query words are corrected against the index vocabulary (one edit) first;
+1. relevance: reciprocal rank fusion of three rankings, 1/(5 + rank) each from the dense (cosine)
+   ranking of entry texts and of the entries' own questions (their title and the `questions:` people
+   ask: a student's wording is matched to how others asked, not only to our prose; an entry scores
+   its best-matching question), plus 0.7/(5 + rank) from BM25 over text and questions; typos in query
+   words are corrected against the index vocabulary (one edit) first;
 2. eligibility: an operator's entry (school: X) exists only when searching for school X;
 3. weights: entries outside the asked award years x0.5; the next award year x0.85 when the question
    names no year (the year in progress comes first); an entry in the other language x0.9; an entry
@@ -40,12 +43,12 @@ from chatbot.kb.loader import Entry
 from chatbot.kb.text import TypoFixer, coverage, stem, words
 from chatbot.lang import detect
 
-FORMAT = "retrieval-v2"  # bump when the index layout or the tokenizer changes (v2: chatbot.lang.fold)
+FORMAT = "retrieval-v3"  # bump when the index layout or the tokenizer changes (v3: question vectors)
 # Fusion settings, chosen on the odd-numbered questions of eval/datasets/retrieval.jsonl and checked on
 # the even ones (see eval/retrieval_eval.py): students' wording often shares few words with an entry,
 # so the dense ranking is the stronger one, and a small k lets a clear first place count.
 RRF_K = 5
-WEIGHTS = {"bm25": 0.7, "dense": 1.0}
+WEIGHTS = {"bm25": 0.7, "dense": 1.0, "questions": 1.0}
 POOL = 100  # candidates taken from each ranking before fusion
 SCHOOL_WINDOW = 5  # a school entry this high up outranks the general entries on its topics
 # Below this confidence the pipeline should say "I don't know" rather than answer (see _confidence).
@@ -89,6 +92,21 @@ def index_text(e: Entry) -> str:
     return f"{e.title}\n{' '.join(e.topics)}\n{e.body}"
 
 
+def lexical_text(e: Entry) -> str:
+    """What BM25 indexes: the text plus the questions the entry answers (people's own words)."""
+    return "\n".join((index_text(e), *e.questions))
+
+
+def entry_questions(entries: list[Entry]) -> tuple[list[str], np.ndarray]:
+    """Every question an entry answers (its title is one) and, for each, the entry's index."""
+    texts, owner = [], []
+    for i, e in enumerate(entries):
+        for q in dict.fromkeys((e.title, *e.questions)):
+            texts.append(q)
+            owner.append(i)
+    return texts, np.array(owner, dtype=np.int64)
+
+
 def cache_key(entries: list[Entry], embedder_name: str) -> str:
     """Hash of every field of every entry (not its path, so moving the checkout keeps the cache)."""
     h = hashlib.sha256(f"{FORMAT}\n{embedder_name}\n".encode())
@@ -98,8 +116,11 @@ def cache_key(entries: list[Entry], embedder_name: str) -> str:
 
 
 class Retriever:
-    def __init__(self, entries, bm25, vocab: list[str], vectors, embedder, key: str, from_cache: bool):
+    def __init__(self, entries, bm25, vocab: list[str], vectors, embedder, key: str, from_cache: bool,
+                 qvectors=None):
         self.entries, self.bm25, self.vectors, self.embedder = entries, bm25, vectors, embedder
+        self.qvectors = qvectors
+        self.qowner = entry_questions(entries)[1]
         self.key, self.from_cache = key, from_cache
         self.typos = TypoFixer(vocab)
         self.by_id = {e.id: i for i, e in enumerate(entries)}
@@ -119,15 +140,19 @@ class Retriever:
             if meta["ids"] == [e.id for e in entries]:
                 bm25 = bm25s.BM25.load(folder / "bm25", show_progress=False)
                 vectors = np.load(folder / "vectors.npy") if embedder else None
-                return cls(entries, bm25, meta["vocab"], vectors, embedder, key, from_cache=True)
-        texts = [words(index_text(e), e.lang) for e in entries]
+                qvectors = np.load(folder / "qvectors.npy") if embedder else None
+                return cls(entries, bm25, meta["vocab"], vectors, embedder, key, from_cache=True, qvectors=qvectors)
+        texts = [words(lexical_text(e), e.lang) for e in entries]
         bm25 = bm25s.BM25()
         bm25.index([stem(t, e.lang) for t, e in zip(texts, entries)], show_progress=False)
         vocab = sorted({w for t in texts for w in t})
-        vectors = _embed_all(embedder, [index_text(e) for e in entries]) if embedder else None
+        vectors = qvectors = None
+        if embedder:  # one pass over texts and questions together: batches pad to similar lengths
+            both = _embed_all(embedder, [index_text(e) for e in entries] + entry_questions(entries)[0])
+            vectors, qvectors = both[: len(entries)], both[len(entries):]
         if folder:
-            _save(folder, bm25, vectors, {"ids": [e.id for e in entries], "vocab": vocab})
-        return cls(entries, bm25, vocab, vectors, embedder, key, from_cache=False)
+            _save(folder, bm25, {"vectors": vectors, "qvectors": qvectors}, {"ids": [e.id for e in entries], "vocab": vocab})
+        return cls(entries, bm25, vocab, vectors, embedder, key, from_cache=False, qvectors=qvectors)
 
     def search(self, query: str, k: int = 3, award_year: str | None = None, school: str | None = None,
                lang: str | None = None, today: date | None = None, mode: str | None = None) -> SearchResult:
@@ -149,19 +174,25 @@ class Retriever:
         n = len(self.entries)
         lexical = self.bm25.get_scores(ids) if ids else np.zeros(n, dtype=np.float32)
         dense = np.zeros(n, dtype=np.float32)
+        asked = np.full(n, -1.0, dtype=np.float32)  # each entry's best question match
         if mode != "bm25":
             # einsum, not @: a matrix-vector product goes to multi-threaded BLAS, which on a busy
             # 2-core machine measured 3 ms p50 / 17 ms p95 at 10,000 entries; einsum 0.8 / 1.8 ms.
-            dense = np.einsum("ij,j->i", self.vectors, self.embedder.embed([query])[0])
+            qv = self.embedder.embed([query])[0]
+            dense = np.einsum("ij,j->i", self.vectors, qv)
+            np.maximum.at(asked, self.qowner, np.einsum("ij,j->i", self.qvectors, qv))
         eligible = self.general | (self.school == school) if school else self.general
         fused = np.zeros(n, dtype=np.float64)
         if mode != "dense":
             fused += WEIGHTS["bm25"] * _rrf(np.where(eligible & (lexical > 0), lexical, -np.inf))
         if mode != "bm25":
             fused += WEIGHTS["dense"] * _rrf(np.where(eligible, dense, -np.inf))
-        order = self._rank(fused, dense if mode != "bm25" else lexical, years, source, lang, today, query)[:k]
+            fused += WEIGHTS["questions"] * _rrf(np.where(eligible, asked, -np.inf))
+        semantic = np.maximum(dense, asked)
+        order = self._rank(fused, semantic if mode != "bm25" else lexical, years, source, lang, today, query)[:k]
         hits = [Hit(self.entries[i], s, r, self._year_of(self.entries[i], years)) for r, (i, s) in enumerate(order, 1)]
-        confidence = self._confidence([i for i, _ in order], ids, len(tokens) - len(ids), dense, years, mode)
+        # A query of stopwords only ("what is the") asks nothing, however alike it sounds to a question.
+        confidence = self._confidence([i for i, _ in order], ids, len(tokens) - len(ids), semantic, years, mode) if tokens else 0.0
         return SearchResult(hits, confidence, years, source, lang, mode)
 
     def _rank(self, fused, tiebreak, years, source, lang, today, query="") -> list[tuple[int, float]]:
@@ -213,7 +244,7 @@ class Retriever:
     def _confidence(self, hits: list[int], ids, unknown: int, dense, years, mode) -> float:
         """How sure we are that the returned hits hold the answer, 0..1: the best hit's value of
 
-        - semantic: its cosine similarity to the question, 0 at 0.2 or less (unrelated) rising
+        - semantic: its cosine similarity to the question (text or best listed question), 0 at 0.2 or less (unrelated) rising
           linearly to 1 at 0.6 or more (clearly related);
         - lexical: the share of the question's words it contains, each weighted by its idf;
         - hybrid: 0.6 x semantic + 0.4 x lexical; one retriever alone uses its own signal;
@@ -275,14 +306,15 @@ def _twin_id(e: Entry) -> str:
     return e.id.removesuffix("-es") if e.lang == "es" else f"{e.id}-es"
 
 
-def _save(folder: Path, bm25, vectors, meta: dict) -> None:
+def _save(folder: Path, bm25, arrays: dict, meta: dict) -> None:
     """Write the index to a temporary folder, then rename it into place: readers never see half of
     it, and two processes building at once both succeed (the second rename loses harmlessly)."""
     tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     bm25.save(tmp / "bm25", show_progress=False)
-    if vectors is not None:
-        np.save(tmp / "vectors.npy", vectors)
+    for name, array in arrays.items():
+        if array is not None:
+            np.save(tmp / f"{name}.npy", array)
     (tmp / "meta.json").write_text(json.dumps(meta))
     try:
         os.replace(tmp, folder)

@@ -1,0 +1,67 @@
+"""`chatbot.compose`: each question answered by its own passage; no borrowed "Yes."; no filler."""
+from dataclasses import dataclass
+from datetime import date
+
+from chatbot.compose import compose, drop_verdict, is_bare_verdict, render_parts
+from chatbot.kb.loader import Entry, Source
+
+
+def entry(id_, body, title="t", status="confirmed", years=("all",)):
+    return Entry(id=id_, title=title, topics=("loans",), award_years=years,
+                 sources=(Source("src", "https://studentaid.gov/x", date(2026, 1, 1)),), verified=date(2026, 2, 1),
+                 status=status, body=body)
+
+
+@dataclass
+class Hit:
+    entry: Entry
+    score: float
+    rank: int
+    award_year: str = "all"
+
+    @property
+    def citation(self):
+        return self.entry.id
+
+
+@dataclass
+class Result:
+    hits: list
+    found: bool = True
+
+
+def test_a_leading_verdict_is_dropped_and_the_fact_kept():
+    assert drop_verdict("Yes. A contributor with no SSN can still sign.") == "A contributor with no SSN can still sign."
+    assert drop_verdict("No, you do not repay a Pell Grant.") == "You do not repay a Pell Grant."
+    assert drop_verdict("Nobody repays it.") == "Nobody repays it."  # a word that starts with "No" stays
+    assert is_bare_verdict("Yes. ") and not is_bare_verdict("Yes, you can.")
+
+
+def test_each_part_gets_its_own_passage_in_order_and_a_repeat_is_not_shown_twice():
+    limits, rates = entry("limits", "Yes. The limit is $7,500."), entry("rates", "Rates are fixed for the life of the loan.")
+    parts = compose(["how much?", "is the rate fixed?", "how much again?"],
+                    [Result([Hit(limits, 1.0, 1)]), Result([Hit(rates, 1.0, 1)]), Result([Hit(limits, 1.0, 1)])], "en")
+    assert [p.hits[0].entry.id if p.hits else None for p in parts] == ["limits", "rates", None]
+    assert parts[0].text == "The limit is $7,500."
+    assert "answer above" in parts[2].text
+    text = render_parts(parts, 0, "en")
+    assert text.index("how much?") < text.index("is the rate fixed?")
+
+
+def test_a_part_without_a_confident_passage_says_so_instead_of_a_neighbour():
+    parts = compose(["what about my brother's school?"], [Result([Hit(entry("x", "Unrelated."), 1.0, 1)], found=False)], "en")
+    assert not parts[0].hits and "studentaid.gov" in parts[0].text and "Unrelated" not in parts[0].text
+
+
+def test_the_user_facts_choose_between_near_tied_passages():
+    dep = entry("dep", "Dependent limits.", title="Limits for a dependent undergraduate")
+    ind = entry("ind", "Independent limits.", title="Limits for an independent undergraduate")
+    parts = compose(["how much can i borrow?"], [Result([Hit(dep, 1.0, 1), Hit(ind, 0.95, 2)])], "en",
+                    {"dependency": "independent"})
+    assert parts[0].hits[0].entry.id == "ind"
+
+
+def test_an_unconfirmed_passage_is_hedged_and_the_award_year_named():
+    hit = Hit(entry("u", "The rate is 6.52%.", status="unconfirmed", years=("2026-27",)), 1.0, 1, "2026-27")
+    text = compose(["rate?"], [Result([hit])], "en")[0].text
+    assert text.startswith("For the 2026-27 award year:") and "not officially confirmed" in text

@@ -1,0 +1,58 @@
+"""`chatbot.understand`: a message's questions in order, the story's question found, the user's facts."""
+import pytest
+
+from chatbot.understand import conflicts, facts_of, is_question, understand
+
+
+def texts(message):
+    return [p.text for p in message.parts]
+
+
+def test_two_questions_in_one_sentence_are_two_parts_in_the_order_asked():
+    m = understand("how much can I borrow as a junior, and is the rate fixed?")
+    assert texts(m) == ["how much can I borrow as a junior", "is the rate fixed?"]
+    # The second part stands on its own: borrowing the first question's words found the limit again.
+    assert "borrow" not in m.parts[1].query
+
+
+def test_a_part_that_points_back_takes_the_first_question_as_its_topic():
+    m = understand("what is a subsidized loan? and do i pay interest on it while in school?")
+    assert len(m.parts) == 2 and "subsidized" in m.parts[1].query
+
+
+def test_the_question_closing_a_story_is_the_part_and_takes_the_sentence_before_it():
+    story = ("My parents divorced when I was five and I have lived with my mom ever since. My dad remarried and "
+             "pays for most things now. Whose info do I put?")
+    m = understand(story)
+    assert texts(m) == ["Whose info do I put?"]
+    assert "dad remarried" in m.parts[0].query and "five" not in m.parts[0].query
+
+
+def test_a_statement_is_one_part_the_whole_message():
+    assert texts(understand("need help with my fafsa")) == ["need help with my fafsa"]
+
+
+def test_more_than_three_questions_answers_three_and_counts_the_rest():
+    m = understand("what is pell? what is fseog? what is work-study? what is a teach grant?")
+    assert len(m.parts) == 3 and m.dropped == 1
+
+
+def test_spanish_questions_are_split_too():
+    m = understand("¿Cuánto es la beca Pell? ¿Y cuándo es la fecha límite de la FAFSA?")
+    assert len(m.parts) == 2
+
+
+@pytest.mark.parametrize("sentence, asks", [
+    ("can i get pell as a part time student", True), ("wondering if my dad has to sign", True),
+    ("cuanto puedo pedir prestado", True), ("I filed my FAFSA in October.", False),
+])
+def test_questions_are_recognised_with_or_without_a_question_mark(sentence, asks):
+    assert is_question(sentence) is asks
+
+
+def test_facts_the_user_gave_are_kept_and_pick_the_right_side():
+    facts = facts_of("im independent and a sophomore, going full-time")
+    assert facts == {"year_in_school": "second-year", "dependency": "independent", "enrollment": "full-time"}
+    assert conflicts("Loan limits for a dependent undergraduate", facts)
+    assert not conflicts("Loan limits for an independent undergraduate", facts)
+    assert conflicts("Graduate loan limits", {"year_in_school": "first-year"})
