@@ -130,7 +130,19 @@ class Pipeline:
         if turn.pii_kinds:
             yield from self._with_pii_warning(turn, route, calculator, history, session, today, cancel)
             return
+        if decision.lead:
+            # A safety reply first (fraud's consequences, no guarantee, a scam warning), then the answer.
+            events = self._dispatch(turn, route, decision.reason, calculator, history, session, today, cancel)
+            yield self._led(decision.lead, _final(events), turn)
+            return
         yield from self._dispatch(turn, route, decision.reason, calculator, history, session, today, cancel)
+
+    def _led(self, lead: str, rest: Answer, turn: Turn) -> Answer:
+        name = "fraud_lead" if lead == "fraud" else lead
+        first = self.replies.answer(name, turn.lang, rest.route, [])
+        text = first.text if rest.route == "abstain" else f"{first.text}\n\n{rest.text}"
+        return Answer(text, unique(first.citations + rest.citations), rest.route, rest.grounded,
+                      rest.flags + [f"safety:{lead}"])
 
     def _dispatch(self, turn, route, reason, calculator, history, session, today, cancel):
         lang, flags = turn.lang, turn.flags
@@ -162,7 +174,15 @@ class Pipeline:
     # -- routes -----------------------------------------------------------------------------
     def _redirect(self, turn: Turn, reason: str, history, session, today) -> Answer:
         if reason == "crisis":
-            return self.replies.answer("crisis", turn.lang, "redirect", turn.flags + ["crisis"])
+            # 988 first, always; then the aid question the message also asks, if it asks one.
+            crisis = self.replies.answer("crisis", turn.lang, "redirect", turn.flags + ["crisis"])
+            if not guards.asks_about_aid(turn.text):
+                return crisis
+            rest = _final(self._knowledge(turn, history, session, today, None))
+            if rest.route != "answer":
+                return crisis
+            return Answer(f"{crisis.text}\n\n{rest.text}", unique(crisis.citations + rest.citations), "redirect",
+                          rest.grounded, crisis.flags + [f for f in rest.flags if f not in crisis.flags])
         # Explain the general rule when we know it, then point to a person.
         template = reply("redirect", turn.lang)
         result = self._search(turn, history, session, today)
@@ -325,6 +345,11 @@ def _answer_prompt() -> str:
     from chatbot.prompts import prompt_text
 
     return prompt_text("answer")
+
+
+def _final(events) -> Answer:
+    """The Answer that ends a stream of events (the streamed pieces are in it)."""
+    return next(e for e in events if isinstance(e, Answer))
 
 
 def _drifting(partial: str, source_words: set[str]) -> bool:

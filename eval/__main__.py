@@ -5,6 +5,7 @@
     modelbench ...       load time, tokens/s and memory of the model per quantization
     sai --cases FILE     SAI / Pell estimator against the Department's test ISIRs
     retrieval ...        retrieval recall (BM25, dense, hybrid) and query latency
+    safety ...           safety routing (crisis, fraud, guarantee, phishing) on the held-out table
 
 Each command lives in its own module and is imported only when called.
 """
@@ -20,6 +21,7 @@ COMMANDS = {
     "modelbench": "eval.model_bench:main",
     "sai": "eval.sai:main",
     "retrieval": "eval.retrieval_eval:main",
+    "safety": "eval.safety_eval:main",
 }
 
 if __name__ == "__main__":

@@ -1,6 +1,11 @@
 """Routing: which kind of reply a (redacted) user message needs. Pure, standard library only.
 
-Routing is data: the rule tables below are tried in this order: crisis -> prompt injection ->
+Routing is data plus one learned table: the safety classifier (chatbot/guards/safety.py) catches crisis,
+fraud, guarantee and phishing messages the patterns miss. Crisis from either always wins. Fraud named by
+a pattern is refused; fraud, guarantee or phishing found only by the classifier puts a safety reply
+(`lead`) before the answer instead, because a wrong refusal of an honest question costs the student
+the answer while a needless "never share your FSA ID" costs a line. The rule tables are tried in this
+order: crisis -> prompt injection ->
 needs a person (redirect) -> harmful (refuse) -> small talk -> plainly off-topic -> calculator ->
 financial-aid topic (answer) -> other off-topic words (refuse) -> default "answer". When in doubt
 the answer is "answer": retrieval and the grounding check handle a vague aid question, while a
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 
 from chatbot.calculators.which import calculator_with_inputs
 from chatbot.guards.input import BLOCKING_SIGNALS, _fold, _rx, injection_signals
+from chatbot.guards.safety import safety_class
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,7 @@ class RouteDecision:
     route: str                      # answer | calculator | refuse | redirect | smalltalk
     reason: str                     # the rule that decided, e.g. "crisis", "off-topic:sports", "aid-topic"
     calculator: str | None = None   # with route "calculator": pell | sai | loan-limits | repayment | dependency
+    lead: str | None = None         # a safety reply shown before the answer: fraud | guarantee | phishing
 
 
 # -- crisis: always first; the pipeline shows the 988 line -------------------------------------
@@ -173,6 +180,11 @@ AID_TERMS = _rx(
 
 # -- routing ------------------------------------------------------------------------------------
 
+def asks_about_aid(text: str) -> bool:
+    """The message uses financial-aid words (a crisis message may also ask an aid question)."""
+    return bool(AID_TERMS.search(_fold(text)))
+
+
 def _first(rules, text: str) -> str | None:
     for name, pattern, *rest in rules:
         unless = rest[0] if rest else None
@@ -193,8 +205,16 @@ def classify(text: str) -> RouteDecision:
     folded = _fold(text)
     if not folded:
         return RouteDecision("smalltalk", "empty")
-    if CRISIS.search(folded):
+    learned = safety_class(text, aid_question=bool(AID_TERMS.search(folded)))
+    if CRISIS.search(folded) or learned == "crisis":
         return RouteDecision("redirect", "crisis")
+    decision = _classify(folded)
+    if learned != "none" and decision.route in ("answer", "calculator"):
+        return RouteDecision(decision.route, decision.reason, decision.calculator, lead=learned)
+    return decision
+
+
+def _classify(folded: str) -> RouteDecision:
     signals = injection_signals(folded)
     if BLOCKING_SIGNALS.intersection(signals):
         return RouteDecision("refuse", "prompt-injection")

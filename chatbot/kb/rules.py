@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 from chatbot import award_year
 from chatbot.lang import LANGUAGES
 
-REQUIRED = ("id", "title", "topics", "award_years", "sources", "verified", "review_by", "status")
-OPTIONAL = ("questions", "supersedes", "superseded_by", "effective", "school", "lang")
+REQUIRED = ("id", "title", "topics", "award_years", "sources", "verified", "review_by", "status", "questions")
+OPTIONAL = ("supersedes", "superseded_by", "effective", "school", "lang")
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 6
 STATUSES = ("confirmed", "unconfirmed")
 TOPICS = frozenset(
