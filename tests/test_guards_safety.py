@@ -1,32 +1,36 @@
-"""`chatbot.guards.safety`: the learned safety classes, scored on the held-out table it never saw.
+"""`chatbot.guards.safety`: the learned safety classes, cross-validated on the safety table.
 
-The floors are the measured values (eval/safety_eval.py prints them) minus a small margin: a change
-that makes the router miss more crisis messages fails here. They are below the issue's targets
+The floors are the measured values (`python -m eval safety` prints them) minus a small margin: a
+change that makes the router miss more crisis messages fails here. They are below the issue's targets
 (crisis recall 100%); the closing note of issue 17 says what is left.
 """
-import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from chatbot.guards import safety
 from chatbot.guards.routing import classify
-from eval.safety_eval import DATASET, table
-
-HELD_OUT = [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines() if line.strip()]
+from eval.safety_eval import cross_validate, table
 
 
-def test_the_held_out_table_is_not_in_the_training_examples():
-    trained = {text for text, _ in safety.load_examples()}
-    assert not trained & {r["text"] for r in HELD_OUT}
-    assert len(HELD_OUT) >= 400 and len(trained) >= 500
+@pytest.fixture(scope="module")
+def scored():
+    rows = safety.load_table()
+    return table(rows, cross_validate(rows))
+
+
+def test_the_table_has_at_least_100_messages_a_class_in_both_languages():
+    counts = Counter((r["label"], r["language"]) for r in safety.load_table())
+    assert all(counts[(c, "en")] + counts[(c, "es")] >= 100 for c in safety.CLASSES)
+    assert all(counts[(c, "es")] >= 15 for c in safety.CLASSES)
 
 
 @pytest.mark.parametrize("cls, precision, recall", [
-    ("crisis", 0.78, 0.86), ("guarantee", 0.9, 0.45), ("phishing", 0.9, 0.68), ("fraud", 0.6, 0.12),
+    ("crisis", 0.78, 0.76), ("fraud", 0.9, 0.37), ("guarantee", 0.9, 0.55), ("phishing", 0.93, 0.63),
 ])
-def test_held_out_precision_and_recall_stay_above_the_measured_floor(cls, precision, recall):
-    result = table(HELD_OUT)[cls]
+def test_cross_validated_precision_and_recall_stay_above_the_measured_floor(scored, cls, precision, recall):
+    result = scored[cls]
     assert result["recall"] >= recall and result["precision"] >= precision, result
 
 
@@ -59,8 +63,8 @@ def test_a_scam_contact_and_a_guarantee_demand_get_their_lead_reply():
     assert classify("just promise me 100% i will get the max pell, yes or no").lead == "guarantee"
 
 
-def test_examples_file_problems_are_reported_with_their_line(tmp_path):
+def test_table_problems_are_reported_with_their_line(tmp_path):
     bad = tmp_path / "x.jsonl"
     bad.write_text('{"text": "hi", "label": "crisis"}\n{"text": "x", "label": "maybe"}\n')
     with pytest.raises(ValueError, match=r"x.jsonl:2"):
-        safety.load_examples(Path(bad))
+        safety.load_table(Path(bad))

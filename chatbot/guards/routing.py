@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from chatbot.calculators.which import calculator_with_inputs
 from chatbot.guards.input import BLOCKING_SIGNALS, _fold, _rx, injection_signals
-from chatbot.guards.safety import safety_class
+from chatbot.guards import safety
 
 
 @dataclass(frozen=True)
@@ -200,12 +200,13 @@ def _is_smalltalk(text: str) -> bool:
     return len(text) <= 80 and bool(SMALLTALK_IDENTITY.search(text))
 
 
-def classify(text: str) -> RouteDecision:
-    """Decide the route of a (redacted) user message; see the module docstring for the order."""
+def classify(text: str, safety_model: "safety.Model | None" = None) -> RouteDecision:
+    """Decide the route of a (redacted) user message; see the module docstring for the order.
+    `safety_model` replaces the learned safety model (the evaluation's cross-validation folds)."""
     folded = _fold(text)
     if not folded:
         return RouteDecision("smalltalk", "empty")
-    learned = safety_class(text, aid_question=bool(AID_TERMS.search(folded)))
+    learned = (safety_model or safety.model()).classify(text, aid_question=bool(AID_TERMS.search(folded)))
     if CRISIS.search(folded) or learned == "crisis":
         return RouteDecision("redirect", "crisis")
     decision = _classify(folded)

@@ -1,20 +1,21 @@
 """Safety classes of a message, by a small trained classifier plus the routing rules' patterns.
 
     safety_class("i dont see the point of any of this anymore")   # -> "crisis"
-    safety_scores(text)                                          # -> {"crisis": 0.97, "fraud": 0.01, ...}
+    Model.train(rows).scores(text)                                # -> {"crisis": 0.97, "fraud": 0.01, ...}
 
 Classes: crisis (self-harm, hopelessness, wishing not to be here), fraud (hide income or assets, lie,
 fake independence), guarantee (demands for certainty nobody can give), phishing (scam contacts and
 credential requests), none. Keyword lists missed how people write ("im done fighting, im tired of being
-a burden"), so this is a multinomial naive Bayes model over words, word pairs and character 3-5-grams
-(which survive typos and slang), learned from `safety_examples.jsonl` beside this file: paraphrases of
-crisis-line warning signs, FTC/FSA scam and fraud warnings, and negatives (figures of speech about
-stress, questions *about* scams or a parent's death) written from public sources
-(eval/datasets/safety.README.md). The held-out part of that table is eval/datasets/safety.jsonl,
-scored by `python -m eval safety`; it is never trained on.
+a burden"), so two small models read words, word pairs and character 3-5-grams (which survive typos and
+slang): multinomial naive Bayes (the better crisis detector on this little data) and logistic
+regression (the better one for the other classes), both learned from `safety_table.jsonl` beside this
+file: paraphrases of crisis-line warning signs, FTC/FSA scam and fraud warnings, and negatives
+(figures of speech about stress, questions *about* scams or a parent's death), sources and rules in
+`safety_table.md`. `python -m eval safety` reports their cross-validated precision and recall.
 
-Crisis is decided with a low threshold on purpose: a false alarm costs one extra line (988), a miss
-can cost a life. Pure: numpy-free standard library, trained once per process in a few milliseconds.
+Crisis is decided with low thresholds on purpose: a false alarm costs one extra paragraph (988, then
+the answer), a miss can cost a life; in a plain aid question it also needs a warning-sign cue (below).
+Standard library and numpy; trained once per process (about a second).
 """
 from __future__ import annotations
 
@@ -25,14 +26,18 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from chatbot.lang import fold
 
-EXAMPLES = Path(__file__).with_name("safety_examples.jsonl")
+TABLE = Path(__file__).with_name("safety_table.jsonl")
 CLASSES = ("crisis", "fraud", "guarantee", "phishing", "none")
-# Posterior a class needs to be chosen. Crisis: measured on the held-out table, 0.15 keeps recall at
-# 100% while precision stays above 95%; the others must be the clear winner.
-THRESHOLDS = {"crisis": 0.15, "fraud": 0.5, "guarantee": 0.5, "phishing": 0.5}
-ALPHA = 0.3  # additive smoothing
+# Crisis: naive Bayes at 0.15 or regression at 0.3 (cross-validated, the pair keeps recall highest at
+# precision near 0.8). The others: the regression at 0.65, where a lead reply before an honest
+# question (its only cost) came up on 1 real aid question in 200 while catching about half the table.
+CRISIS_NB, CRISIS_LR, OTHER_LR = 0.15, 0.3, 0.65
+ALPHA = 0.3      # naive Bayes additive smoothing
+STEPS, RATE, L2 = 120, 0.5, 1e-4   # regression: AdaGrad steps, step size, weight decay
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
@@ -54,86 +59,130 @@ class NaiveBayes:
         counts = {c: Counter() for c in CLASSES}
         for text, label in rows:
             counts[label].update(features(text))
-        vocab = set().union(*counts.values())
-        self.vocab = vocab
-        self.loglik = {}
-        self.unseen = {}
+        self.vocab = set().union(*counts.values())
+        self.loglik, self.unseen = {}, {}
         for c in CLASSES:
-            total = sum(counts[c].values()) + ALPHA * (len(vocab) + 1)
+            total = sum(counts[c].values()) + ALPHA * (len(self.vocab) + 1)
             self.loglik[c] = {f: math.log((n + ALPHA) / total) for f, n in counts[c].items()}
             self.unseen[c] = math.log(ALPHA / total)
 
     def scores(self, text: str) -> dict[str, float]:
         feats = [f for f in features(text) if f in self.vocab]
         logs = {c: self.prior[c] + sum(self.loglik[c].get(f, self.unseen[c]) for f in feats) for c in CLASSES}
-        top = max(logs.values())
-        exp = {c: math.exp(v - top) for c, v in logs.items()}
-        total = sum(exp.values())
-        return {c: exp[c] / total for c in CLASSES}
+        return _softmax(logs)
 
 
-def load_examples(path: Path = EXAMPLES) -> list[tuple[str, str]]:
+class Regression:
+    """Multinomial logistic regression over the same binary features, rows scaled by 1/sqrt(n)."""
+
+    def __init__(self, rows: list[tuple[str, str]]):
+        feats = [features(t) for t, _ in rows]
+        self.index = {f: i for i, f in enumerate(sorted({f for fs in feats for f in fs}))}
+        ind, indptr = self._sparse(feats)
+        y = np.eye(len(CLASSES))[[CLASSES.index(label) for _, label in rows]]
+        norm = 1 / np.sqrt(np.maximum(np.diff(indptr), 1))[:, None]
+        row_of = np.repeat(np.arange(len(rows)), np.diff(indptr))
+        self.w = np.zeros((len(self.index), len(CLASSES)))
+        self.b = np.zeros(len(CLASSES))
+        seen = np.full_like(self.w, 1e-8)
+        for _ in range(STEPS):
+            p = _softmax_rows(self._logits(ind, indptr, norm))
+            g = (p - y) / len(rows)
+            grad = np.zeros_like(self.w)
+            np.add.at(grad, ind, (g * norm)[row_of])
+            grad += L2 * self.w
+            seen += grad ** 2
+            self.w -= RATE * grad / np.sqrt(seen)
+            self.b -= RATE * g.sum(0)
+
+    def _sparse(self, feats: list[list[str]]):
+        idx = [[self.index[f] for f in fs if f in self.index] for fs in feats]
+        indptr = np.cumsum([0] + [len(i) for i in idx])
+        return np.array([i for row in idx for i in row], dtype=np.int64), indptr
+
+    def _logits(self, ind, indptr, norm):
+        sums = np.zeros((len(indptr) - 1, len(CLASSES)))
+        nonempty = np.diff(indptr) > 0
+        if ind.size:
+            sums[nonempty] = np.add.reduceat(self.w[ind], indptr[:-1][nonempty], axis=0)
+        return sums * norm + self.b
+
+    def scores(self, text: str) -> dict[str, float]:
+        ind, indptr = self._sparse([features(text)])
+        norm = 1 / np.sqrt(np.maximum(np.diff(indptr), 1))[:, None]
+        p = _softmax_rows(self._logits(ind, indptr, norm))[0]
+        return dict(zip(CLASSES, map(float, p)))
+
+
+class Model:
+    def __init__(self, nb: NaiveBayes, lr: Regression):
+        self.nb, self.lr = nb, lr
+
+    @classmethod
+    def train(cls, rows: list[tuple[str, str]]) -> "Model":
+        return cls(NaiveBayes(rows), Regression(rows))
+
+    def classify(self, text: str, aid_question: bool = False) -> str:
+        """crisis when either model reaches its (low) threshold and, in a message that is plainly an
+        aid question, a warning-sign cue is present; else the regression's pick if it is clear; else none."""
+        folded = fold(text)
+        nb, lr = self.nb.scores(text), self.lr.scores(text)
+        crisis = nb["crisis"] >= CRISIS_NB or lr["crisis"] >= CRISIS_LR
+        if crisis and (not aid_question or CUES["crisis"].search(folded)):
+            return "crisis"
+        best = max(("fraud", "guarantee", "phishing"), key=lr.get)
+        return best if lr[best] >= OTHER_LR else "none"
+
+
+def load_table(path: Path = TABLE) -> list[dict]:
     rows = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip():
             row = json.loads(line)
             if row.get("label") not in CLASSES or not isinstance(row.get("text"), str):
-                raise ValueError(f"{path}:{n}: each example needs a text and a label in {CLASSES}")
-            rows.append((row["text"], row["label"]))
+                raise ValueError(f"{path}:{n}: each row needs a text and a label in {CLASSES}")
+            rows.append(row)
     return rows
 
 
 @lru_cache(maxsize=1)
-def model() -> NaiveBayes:
-    return NaiveBayes(load_examples())
+def model() -> Model:
+    return Model.train([(r["text"], r["label"]) for r in load_table()])
 
 
-def safety_scores(text: str) -> dict[str, float]:
-    return model().scores(text)
-
-
-# A class is only chosen when the message also carries one of its cues: the model alone, trained on a
-# few hundred lines, put 988 in front of "what documents do they want for verification". The cues are
-# broad on purpose (the kinds of words warning-sign and scam guidance lists), not the phrases themselves.
+# In a message that is plainly an aid question, crisis also needs one of these cues: the models alone,
+# trained on a few hundred lines, put 988 in front of "whats going on with the SAVE plan, im confused"
+# (49 of 570 real aid questions, cross-validated, against 9 with the cues). The cues are the kinds of
+# words the warning-sign lists use, broad on purpose, not phrases from the table.
 CUES = {
     # The 988 Lifeline's and AFSP's warning signs: talk of dying or not existing, being a burden,
     # feeling trapped or hopeless, unbearable pain, self-harm, a plan or means, making a will, giving
-    # things away, saying goodbye, withdrawing.
+    # things away, saying goodbye.
     "crisis": re.compile(
-        r"\b(?:die|dying|dead|death|alive|live|living|life|exist\w*|point|burden|drain|bother\w*|better off|around|"
-        r"much longer|hopeless|worthless|useless|no hope|hope|trapped|no way out|escape|unbearable|can'?t take|"
-        r"can'?t do this|done|enough|ashamed|shame|alone|nobody|no one|disappear|vanish|gone|end|ending|over|"
-        r"hurt|pain|cut|cutting|pills|rope|bridge|jump|bus|goodbye|bye|forever|sleep|wake|anymore|without me|"
-        r"tired|give up|giving up|deserve|hate myself|kill|will|things away|gave (?:it|them|most|my|away)|stuff|"
-        r"boxes|nacido|morir|muerto|muerta|vivir|vida|existir|desaparecer|carga|cansad[oa]|rendirme|despertar|"
-        r"dormir|adios|sin mi|dejo|lastimar|cortar\w*|sol[oa]|nadie|esperanza|atrapad[oa])\b", re.I),
-    "fraud": re.compile(
-        r"\b(?:lie|lying|lied|hide|hiding|fake|faking|pretend|not (?:put|list|report|include|mention)|leave (?:out|off)|"
-        r"omit|forget|notice|caught|find out|check(?:s)? that|verify that|trick|loophole|get away|photoshop|edit|"
-        r"change the|say (?:i'?m|that|we)|claim|put (?:lower|less|a different|my own)|instead of|doesn'?t have to be true|"
-        r"someone else'?s|my (?:cousin|friend|brother|sister)'?s|transfer|move (?:the|our|my) money|run (?:some|it)|"
-        r"without (?:him|her|them) knowing|sin que|mentir|miento|esconder|escondo|ocultar|fingir|no pongo|no poner|"
-        r"se dan cuenta|darian cuenta|revisan|falso|falsa|en vez de|de mi primo)\b", re.I),
-    "guarantee": re.compile(
-        r"\b(?:guarantee\w*|promise|100 ?%|definitely|for sure|swear|yes or no|certain|certainty|bank on|no doubt|"
-        r"100 percent|need to (?:know|hear|be sure)|be sure|say it|tell me it|right\?|garantiz\w*|garantia|promet\w*|"
-        r"jura\w*|seguro que|segura que|sin duda|necesito escuchar)\b", re.I),
-    "phishing": re.compile(
-        r"\b(?:call(?:ed|ing|s)?|texts?|texted|emails?|emailed|letter|message|dm|someone|somebody|a company|"
-        r"service|advocate|counselor|accountant|wants? my|asked (?:for|me)|give (?:my|them|him|her)|share|"
-        r"send (?:my|them)|fee|wire|gift card|link|site|website|offer|llam\w*|mensaje|correo|carta|alguien|"
-        r"empresa|pide|pidio|cobra|pagina|enlace)\b", re.I),
+        r"\b(?:die|dying|dead|death|alive|to live|living|my life|exist\w*|no point|what'?s the point|the point of|"
+        r"burden|drain on|bother\w* anyone|better off|(?:wasn'?t|weren'?t|not|not be) (?:here|around)|much longer|"
+        r"hopeless|worthless|useless|no hope|trapped|no way out|escape|unbearable|can'?t take|can'?t do this|"
+        r"i'?m done|ashamed|all alone|nobody (?:cares|would)|no one (?:cares|would)|disappear|vanish|be gone|"
+        r"end (?:it|my|this|everything)|hurt (?:myself|me)|the pain|cut(?:ting)? (?:myself|again)|cutting|pills|rope|"
+        r"bridge|jump|hit by a|goodbye|sleep forever|not wake|never wake|without me|tired of (?:living|everything|"
+        r"being|it all|trying)|give up|giving up|deserve to|hate myself|kill|a will|my will|(?:things|stuff|it) away|"
+        r"my stuff|nacido|morir|muerto|muerta|vivir|mi vida|existir|desaparecer|una carga|cansad[oa] de|rendirme|"
+        r"despertar|adios|sin mi|se las dejo|lastimar\w*|cortar\w*|nadie (?:me|me va)|sin esperanza|atrapad[oa])\b", re.I),
 }
 
 
-def safety_class(text: str, scores: dict[str, float] | None = None, aid_question: bool = False) -> str:
-    """The class a message belongs to: crisis whenever it reaches its (low) threshold (and, in a
-    message that is plainly an aid question, carries a warning-sign cue), else the most likely class
-    if it is sure enough and carries one of its cues, else none."""
-    scores = scores or safety_scores(text)
-    folded = fold(text)
-    if scores["crisis"] >= THRESHOLDS["crisis"] and (not aid_question or CUES["crisis"].search(folded)):
-        return "crisis"
-    best = max((c for c in CLASSES if c not in ("none", "crisis")), key=scores.get)
-    sure = scores[best] >= THRESHOLDS[best] and scores[best] > scores["none"]
-    return best if sure and CUES[best].search(folded) else "none"
+def safety_class(text: str, aid_question: bool = False) -> str:
+    return model().classify(text, aid_question)
+
+
+def _softmax(logs: dict[str, float]) -> dict[str, float]:
+    top = max(logs.values())
+    exp = {c: math.exp(v - top) for c, v in logs.items()}
+    total = sum(exp.values())
+    return {c: v / total for c, v in exp.items()}
+
+
+def _softmax_rows(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
