@@ -63,7 +63,7 @@ CASES = [
     ("award year not a year", PELL, "award_years: [2026-27]", "award_years: [next]", 5, "'next' is not an award year"),
     ("bad status", PELL, "status: confirmed", "status: maybe", 12, "status 'maybe' must be one of"),
     ("empty body", PELL, "For 2026-27, the maximum Pell Grant is $7,395 for a full-time student for the full year and the\n"
-     "minimum award is $740.\n", "", 14, "body"),
+     "minimum award is $740.\n", "", 18, "body"),
     ("unknown field", PELL, "status: confirmed", "status: confirmed\ntags: [pell]", 13, "unknown field 'tags'"),
     ("unknown topic", PELL, "topics: [pell]", "topics: [grants]", 4, "unknown topic 'grants'"),
     ("duplicate field", PELL, "status: confirmed", "status: confirmed\nstatus: confirmed", 13, "'status' appears twice"),
@@ -82,9 +82,11 @@ CASES = [
     ("review date not after verified", PELL, "review_by: 2027-07-01", "review_by: 2026-10-01", 11,
      "must come after verified"),
     ("source newer than verified", PELL, "date: 2026-01-15", "date: 2026-11-20", 10, "after verified 2026-11-01"),
-    ("too few questions", PELL, "status: confirmed", "status: confirmed\nquestions: ['max pell']", 13, "give 3 to 6"),
-    ("question listed twice", PELL, "status: confirmed", "status: confirmed\nquestions: [max pell, min pell, Max Pell]", 13, "listed twice"),
-    ("questions not a list", PELL, "status: confirmed", "status: confirmed\nquestions: max pell", 13,
+    ("too few questions", PELL, "  - how much is the most pell i can get\n  - minimum pell grant 26-27", "", 13,
+     "give 3 to 6"),
+    ("question listed twice", PELL, "  - minimum pell grant 26-27", "  - Whats the max pell grant for 2026-27", 13,
+     "listed twice"),
+    ("questions not a list", PELL, "questions:\n  - whats the max pell grant for 2026-27\n", "questions: max pell\n", 13,
      "must be a list of question texts"),
 ]
 

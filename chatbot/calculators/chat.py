@@ -76,6 +76,7 @@ def calc_turn(question: str, history: list[dict], calculator: str | None, award_
     if name is None:
         return CalcTurn(None, {}, ["calculator"], CHOOSE[lang], facts_text=CHOOSE[lang])
     fields, notes, hints, rounds = _gather(name, history, question, award_year)
+    assumed = _assume_defaults(name, fields, notes)
     errors, rejected, result = [], [], None
     while result is None:
         missing = [f for f in _needed(name, fields) if _empty(fields.get(f))]
@@ -92,12 +93,59 @@ def calc_turn(question: str, history: list[dict], calculator: str | None, award_
             rejected.append(bad)
     missing = [f for f in rejected if f in missing] + [f for f in missing if f not in rejected]
     if result is not None and not missing:
-        text = "\n".join(errors + [reply.result_text(result, fields, notes, lang)])
+        _other_levels(name, fields, notes, assumed)
+        text = "\n".join(errors + [reply.result_text(result, fields, notes, lang, hide=assumed)])
         return CalcTurn(name, fields, [], text, result, list(result.sources), text + "\n\n" + result.text())
     # With the calculator not run, or run but guessing without `missing`, ask.
     text = reply.question(name, fields, missing, {} if errors else hints, 0 if errors else rounds,
                           fields.get("award_year"), lang, "\n".join(errors), cutoff_year(fields.get("award_year")))
     return CalcTurn(name, fields, missing, text, facts_text=text)
+
+
+def _assume_defaults(name: str, fields: dict, notes: dict) -> set[str]:
+    """Inputs with a safe default, filled in and stated rather than asked for (the fields assumed).
+
+    Pell from an SAI: the cost of attendance lowers Pell only when it is below the award itself, which
+    for a full-time student almost never happens, so it is taken as at least the maximum Pell; and
+    enrollment is taken as full-time, with the three-quarter and half-time amounts stated next to it.
+    A payment from a balance and a rate: the Standard 10-year plan (loans made before July 1, 2026),
+    with the Tiered Standard payment for newer loans stated next to it."""
+    if name == "repayment" and not _empty(fields.get("balance")) and not _empty(fields.get("interest_rate")) \
+            and _empty(fields.get("new_loans")):
+        fields["new_loans"] = "no"
+        return {"new_loans"}
+    if name != "pell" or _empty(fields.get("sai")) or _empty(fields.get("award_year")):
+        return set()
+    try:
+        maximum = run("pell", {**fields, "cost_of_attendance": 10**6, "enrollment": "full-time"}).values["pell_maximum"]
+    except CalcInputError:
+        return set()  # the SAI or year itself is wrong: the normal path says why
+    assumed = set()
+    if _empty(fields.get("cost_of_attendance")):
+        fields["cost_of_attendance"] = maximum
+        notes["cost_of_attendance:assumed"] = ("coa_not_binding", maximum)
+        assumed.add("cost_of_attendance")
+    if _empty(fields.get("enrollment")):
+        fields["enrollment"] = "full-time"
+        assumed.add("enrollment")
+    return assumed
+
+
+def _other_levels(name: str, fields: dict, notes: dict, assumed: set[str]) -> None:
+    """The result under the other value of an assumed input: Pell at three-quarter and half time, the
+    Tiered Standard payment for loans made from July 1, 2026, so nobody has to ask again."""
+    if name == "repayment" and "new_loans" in assumed:
+        try:
+            v = run("repayment", {**fields, "new_loans": "yes"}).values
+        except CalcInputError:
+            return
+        notes["interest_rate:tiered"] = ("standard_assumed", str(v["tiered_standard_years"]),
+                                      f"${v['tiered_standard_monthly']:,.2f}")
+        return
+    if name != "pell" or "enrollment" not in assumed:
+        return
+    at = [run("pell", {**fields, "enrollment": level}).values["annual_award"] for level in ("three-quarter-time", "half-time")]
+    notes["enrollment:assumed"] = ("full_time_assumed", *(f"${a:,}" for a in at))
 
 
 def _empty(v: Any) -> bool:

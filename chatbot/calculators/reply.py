@@ -76,6 +76,20 @@ ASSUMED = {  # what calc_chat assumed from the user's words
                       "return can differ.", "es": "Usé el ingreso que diste, {lo}, como tu ingreso bruto ajustado (AGI); el "
                       "AGI de tu declaración puede ser distinto."},
     "kids_as_dependents": {"en": "I counted your {lo} children as dependents.", "es": "Conté a tus {lo} hijos como dependientes."},
+    "coa_not_binding": {"en": "You didn't give your cost of attendance, so I assumed it is at least {lo}, the most Pell can "
+                        "pay: it only lowers Pell when it is below the award, which is rare for a full-time student. If "
+                        "your school's cost of attendance is lower, tell me and I'll redo it.",
+                        "es": "No diste el costo de asistencia, así que supuse que es al menos {lo}, lo máximo que paga "
+                        "Pell: solo reduce la Pell cuando es menor que la beca, algo raro para un estudiante de tiempo "
+                        "completo. Si el costo de tu escuela es menor, dímelo y lo recalculo."},
+    "full_time_assumed": {"en": "I assumed you'll be enrolled full-time. At three-quarter time it would be about {lo}, "
+                          "at half time about {hi}; less than half-time is prorated by your exact enrollment.",
+                          "es": "Supuse que estudiarás a tiempo completo. A tres cuartos de tiempo serían unos {lo}, a "
+                          "medio tiempo unos {hi}; a menos de medio tiempo se prorratea según tu matrícula exacta."},
+    "standard_assumed": {"en": "I assumed the loans were made before July 1, 2026 (the Standard 10-year plan). Loans made "
+                         "from July 1, 2026 use the Tiered Standard plan instead: {lo} years, about {hi} a month.",
+                         "es": "Supuse que los préstamos son de antes del 1 de julio de 2026 (plan Estándar a 10 años). Los "
+                         "préstamos desde el 1 de julio de 2026 usan el plan Estándar Escalonado: {lo} años, unos {hi} al mes."},
     "borrowed_as_balance": {"en": "I used the amount you borrowed, {lo}, as your balance; accrued interest can make it higher.",
                             "es": "Usé lo que pediste prestado, {lo}, como tu saldo; los intereses pueden aumentarlo."},
 }
@@ -277,13 +291,14 @@ def _value(v: Any, fmt: str, lang: str) -> str:
     return (f"${v:,.2f}" if isinstance(v, float) else f"${v:,}") if fmt == "$" else f"{v:,}" + fmt.strip("$")
 
 
-def result_text(r: CalcResult, fields: dict, notes: dict, lang: str) -> str:
-    """Key numbers first, then the inputs and what was assumed, the steps, unconfirmed points, the line."""
+def result_text(r: CalcResult, fields: dict, notes: dict, lang: str, hide: set[str] = frozenset()) -> str:
+    """Key numbers first, then the inputs and what was assumed, the steps, unconfirmed points, the line.
+    `hide`: assumed inputs, left out of "based on" (their own line says what was assumed)."""
     head = HEADING[r.calculator][lang] + (FOR_YEAR[lang].format(year=r.award_year) if "award_year" in fields else "")
     lines = [head + ":"]
     lines += [f"- {words[lang]}: {_value(r.values[k], fmt, lang)}" for k, words, fmt in KEY_VALUES[r.calculator]
               if r.values.get(k) is not None]
-    inputs = {k: v for k, v in fields.items() if k != "award_year"}
+    inputs = {k: v for k, v in fields.items() if k != "award_year" and k not in hide}
     lines.append(BASED_ON[lang].format(facts=_facts(r.calculator, inputs, lang)))
     for f, (kind, *nums) in notes.items():
         f = f.split(":")[0]

@@ -206,10 +206,11 @@ def classify(text: str, safety_model: "safety.Model | None" = None) -> RouteDeci
     folded = _fold(text)
     if not folded:
         return RouteDecision("smalltalk", "empty")
-    learned = (safety_model or safety.model()).classify(text, aid_question=bool(AID_TERMS.search(folded)))
+    decision = _classify(folded)
+    strict = decision.route in ("refuse", "smalltalk")
+    learned = (safety_model or safety.model()).classify(text, strict=strict)
     if CRISIS.search(folded) or learned == "crisis":
         return RouteDecision("redirect", "crisis")
-    decision = _classify(folded)
     if learned != "none" and decision.route in ("answer", "calculator"):
         return RouteDecision(decision.route, decision.reason, decision.calculator, lead=learned)
     return decision

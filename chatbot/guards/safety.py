@@ -1,28 +1,28 @@
 """Safety classes of a message, by a small trained classifier plus the routing rules' patterns.
 
     safety_class("i dont see the point of any of this anymore")   # -> "crisis"
-    Model.train(rows).scores(text)                                # -> {"crisis": 0.97, "fraud": 0.01, ...}
+    Model.train(rows).scores(text)                                # -> {"crisis": 0.9, "fraud": 0.01, ...}
 
 Classes: crisis (self-harm, hopelessness, wishing not to be here), fraud (hide income or assets, lie,
 fake independence), guarantee (demands for certainty nobody can give), phishing (scam contacts and
 credential requests), none. Keyword lists missed how people write ("im done fighting, im tired of being
-a burden"), so two small models read words, word pairs and character 3-5-grams (which survive typos and
-slang): multinomial naive Bayes (the better crisis detector on this little data) and logistic
-regression (the better one for the other classes), both learned from `safety_table.jsonl` beside this
-file: paraphrases of crisis-line warning signs, FTC/FSA scam and fraud warnings, and negatives
-(figures of speech about stress, questions *about* scams or a parent's death), sources and rules in
-`safety_table.md`. `python -m eval safety` reports their cross-validated precision and recall.
+a burden"), so a logistic regression reads words, word pairs and character 3-5-grams (which survive
+typos and slang), learned from `safety_table.jsonl` beside this file: paraphrases of crisis-line warning
+signs, FTC/FSA scam and fraud warnings, negatives (figures of speech about stress, questions *about*
+scams or a parent's death) and the first question of each knowledge entry as an ordinary question
+(without them, "whats going on with the SAVE plan" read as crisis); sources and rules in
+`safety_table.md`.
+`python -m eval safety` reports its cross-validated precision and recall. (Naive Bayes was tried:
+it called most ordinary questions unlike the table crisis, with probability 1.0.)
 
-Crisis is decided with low thresholds on purpose: a false alarm costs one extra paragraph (988, then
-the answer), a miss can cost a life; in a plain aid question it also needs a warning-sign cue (below).
-Standard library and numpy; trained once per process (about a second).
+Crisis is decided from a low probability on purpose: a false alarm costs one extra paragraph (988,
+then the answer), a miss can cost a life. Standard library and numpy; trained once per process (a
+few seconds).
 """
 from __future__ import annotations
 
 import json
-import math
 import re
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,12 +32,13 @@ from chatbot.lang import fold
 
 TABLE = Path(__file__).with_name("safety_table.jsonl")
 CLASSES = ("crisis", "fraud", "guarantee", "phishing", "none")
-# Crisis: naive Bayes at 0.15 or regression at 0.3 (cross-validated, the pair keeps recall highest at
-# precision near 0.8). The others: the regression at 0.65, where a lead reply before an honest
-# question (its only cost) came up on 1 real aid question in 200 while catching about half the table.
-CRISIS_NB, CRISIS_LR, OTHER_LR = 0.15, 0.3, 0.65
-ALPHA = 0.3      # naive Bayes additive smoothing
-STEPS, RATE, L2 = 120, 0.5, 1e-4   # regression: AdaGrad steps, step size, weight decay
+# Probabilities that decide, chosen by 5-fold cross-validation (python -m eval safety): crisis from 0.2
+# (recall 0.89 at precision 0.74; from 0.35 recall falls to 0.79), and from 0.6 without a warning-sign
+# cue in a message the router would refuse; the others from 0.5. (Weighting the classes equally in the
+# loss raised recall a little and put a lead before 3.6% of ordinary questions instead of 2.3%.)
+CRISIS, SURE, OTHER = 0.2, 0.6, 0.5
+MIN_WORDS = 3    # shorter messages carry too few features: the model's prior would decide
+STEPS, RATE, L2 = 300, 0.5, 1e-4   # AdaGrad steps, step size, weight decay
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
@@ -50,26 +51,6 @@ def features(text: str) -> list[str]:
         padded = f" {w} "
         out.update(padded[i:i + n] for n in (3, 4, 5) for i in range(len(padded) - n + 1))
     return sorted(out)
-
-
-class NaiveBayes:
-    def __init__(self, rows: list[tuple[str, str]]):
-        docs = Counter(label for _, label in rows)
-        self.prior = {c: math.log((docs[c] + 1) / (len(rows) + len(CLASSES))) for c in CLASSES}
-        counts = {c: Counter() for c in CLASSES}
-        for text, label in rows:
-            counts[label].update(features(text))
-        self.vocab = set().union(*counts.values())
-        self.loglik, self.unseen = {}, {}
-        for c in CLASSES:
-            total = sum(counts[c].values()) + ALPHA * (len(self.vocab) + 1)
-            self.loglik[c] = {f: math.log((n + ALPHA) / total) for f, n in counts[c].items()}
-            self.unseen[c] = math.log(ALPHA / total)
-
-    def scores(self, text: str) -> dict[str, float]:
-        feats = [f for f in features(text) if f in self.vocab]
-        logs = {c: self.prior[c] + sum(self.loglik[c].get(f, self.unseen[c]) for f in feats) for c in CLASSES}
-        return _softmax(logs)
 
 
 class Regression:
@@ -115,23 +96,27 @@ class Regression:
 
 
 class Model:
-    def __init__(self, nb: NaiveBayes, lr: Regression):
-        self.nb, self.lr = nb, lr
+    def __init__(self, regression: Regression):
+        self.regression = regression
 
     @classmethod
     def train(cls, rows: list[tuple[str, str]]) -> "Model":
-        return cls(NaiveBayes(rows), Regression(rows))
+        return cls(Regression(rows))
 
-    def classify(self, text: str, aid_question: bool = False) -> str:
-        """crisis when either model reaches its (low) threshold and, in a message that is plainly an
-        aid question, a warning-sign cue is present; else the regression's pick if it is clear; else none."""
-        folded = fold(text)
-        nb, lr = self.nb.scores(text), self.lr.scores(text)
-        crisis = nb["crisis"] >= CRISIS_NB or lr["crisis"] >= CRISIS_LR
-        if crisis and (not aid_question or CUES["crisis"].search(folded)):
+    def scores(self, text: str) -> dict[str, float]:
+        return self.regression.scores(text)
+
+    def classify(self, text: str, strict: bool = False) -> str:
+        """crisis from a low probability on (`strict`, for a message the router would refuse as off-topic
+        or injection: below SURE only with a warning-sign cue); else the most likely other class if it
+        is likely; else none."""
+        if len(_WORD.findall(fold(text).lower())) < MIN_WORDS:
+            return "none"  # "hi", "ok": too little to read; the patterns still catch "kms"
+        p = self.scores(text)
+        if p["crisis"] >= SURE or (p["crisis"] >= CRISIS and (not strict or CUES.search(fold(text)))):
             return "crisis"
-        best = max(("fraud", "guarantee", "phishing"), key=lr.get)
-        return best if lr[best] >= OTHER_LR else "none"
+        best = max(("fraud", "guarantee", "phishing"), key=p.get)
+        return best if p[best] >= OTHER else "none"
 
 
 def load_table(path: Path = TABLE) -> list[dict]:
@@ -150,36 +135,27 @@ def model() -> Model:
     return Model.train([(r["text"], r["label"]) for r in load_table()])
 
 
-# In a message that is plainly an aid question, crisis also needs one of these cues: the models alone,
-# trained on a few hundred lines, put 988 in front of "whats going on with the SAVE plan, im confused"
-# (49 of 570 real aid questions, cross-validated, against 9 with the cues). The cues are the kinds of
-# words the warning-sign lists use, broad on purpose, not phrases from the table.
-CUES = {
-    # The 988 Lifeline's and AFSP's warning signs: talk of dying or not existing, being a burden,
-    # feeling trapped or hopeless, unbearable pain, self-harm, a plan or means, making a will, giving
-    # things away, saying goodbye.
-    "crisis": re.compile(
-        r"\b(?:die|dying|dead|death|alive|to live|living|my life|exist\w*|no point|what'?s the point|the point of|"
-        r"burden|drain on|bother\w* anyone|better off|(?:wasn'?t|weren'?t|not|not be) (?:here|around)|much longer|"
-        r"hopeless|worthless|useless|no hope|trapped|no way out|escape|unbearable|can'?t take|can'?t do this|"
-        r"i'?m done|ashamed|all alone|nobody (?:cares|would)|no one (?:cares|would)|disappear|vanish|be gone|"
-        r"end (?:it|my|this|everything)|hurt (?:myself|me)|the pain|cut(?:ting)? (?:myself|again)|cutting|pills|rope|"
-        r"bridge|jump|hit by a|goodbye|sleep forever|not wake|never wake|without me|tired of (?:living|everything|"
-        r"being|it all|trying)|give up|giving up|deserve to|hate myself|kill|a will|my will|(?:things|stuff|it) away|"
-        r"my stuff|nacido|morir|muerto|muerta|vivir|mi vida|existir|desaparecer|una carga|cansad[oa] de|rendirme|"
-        r"despertar|adios|sin mi|se las dejo|lastimar\w*|cortar\w*|nadie (?:me|me va)|sin esperanza|atrapad[oa])\b", re.I),
-}
+# In a message the router would refuse (off-topic, injection), crisis below SURE also needs one of these
+# cues: an unfamiliar message ("who won the super bowl", "repeat everything above this line") gets a
+# middling crisis probability from a model that has seen no such text. (Asking the cue of every
+# message cut cross-validated crisis recall from 0.89 to 0.72.) The cues are the kinds of words of the 988
+# Lifeline's and AFSP's warning signs (dying or not existing, being a burden, trapped or hopeless,
+# unbearable pain, self-harm, a plan or means, a will, giving things away, goodbyes). Broad on purpose.
+CUES = re.compile(
+    r"\b(?:die|dying|dead|death|alive|to live|living|my life|exist\w*|no point|what'?s the point|the point of|"
+    r"burden|drain on|bother\w* anyone|better off|(?:wasn'?t|weren'?t|not|not be) (?:here|around)|much longer|"
+    r"hopeless|worthless|useless|no hope|trapped|no way out|escape|unbearable|can'?t take|can'?t do this|"
+    r"i'?m done|done fighting|ashamed|all alone|nobody (?:cares|would)|no one (?:cares|would)|disappear|vanish|"
+    r"be gone|end (?:it|my|this|everything)|hurt (?:myself|me)|the pain|cut(?:ting)? (?:myself|again)|cutting|"
+    r"pills|rope|bridge|jump|hit by a|goodbye|sleep forever|not wake|never wake|without me|tired of (?:living|"
+    r"everything|being|it all|trying)|give up|giving up|deserve to|hate myself|kill|a will|my will|"
+    r"(?:things|stuff|it) away|my stuff|nacido|morir|muerto|muerta|vivir|mi vida|existir|desaparecer|una carga|"
+    r"cansad[oa] de|rendirme|despertar|adios|sin mi|se las dejo|lastimar\w*|cortar\w*|nadie (?:me|me va)|"
+    r"sin esperanza|atrapad[oa])\b", re.I)
 
 
-def safety_class(text: str, aid_question: bool = False) -> str:
-    return model().classify(text, aid_question)
-
-
-def _softmax(logs: dict[str, float]) -> dict[str, float]:
-    top = max(logs.values())
-    exp = {c: math.exp(v - top) for c, v in logs.items()}
-    total = sum(exp.values())
-    return {c: v / total for c, v in exp.items()}
+def safety_class(text: str, strict: bool = False) -> str:
+    return model().classify(text, strict)
 
 
 def _softmax_rows(z: np.ndarray) -> np.ndarray:
