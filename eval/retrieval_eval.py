@@ -1,6 +1,7 @@
 """Retrieval evaluation: recall of BM25 alone, dense alone and hybrid, plus a latency benchmark.
 
     python -m eval retrieval [--dataset eval/datasets/retrieval.jsonl] [--today 2026-11-26] [--bench]
+    python -m eval retrieval --facts eval/datasets/real-dev.jsonl [--root DIR]
 
 Dataset: JSONL, one question a line:
     {"id": "ret-001", "question": "whats the max pell grant", "expected": ["pell-max-min-2026-27"],
@@ -9,6 +10,11 @@ Dataset: JSONL, one question a line:
 question the knowledge base cannot answer, where the retriever should report "not found".
 Questions without a year are read as of --today (default: the day the dataset was written), so the
 numbers do not drift as the calendar moves.
+
+--facts scores an answer dataset instead (eval/dataset.py format, e.g. the real-question sets, whose
+cases name the facts a right answer states, not entry ids): fact recall@k is the share of its
+"answer" cases whose top k passages together contain every `required` group, searched as the
+pipeline searches (each question of a message on its own, the best-matching passages of all parts).
 
 --bench also times index builds (cold, then from the cache) and query latency (p50/p95) on the real
 knowledge base and on a synthetic 10,000-entry one made by shuffling sentences of the real entries
@@ -29,7 +35,7 @@ from pathlib import Path
 
 from chatbot.kb.loader import Entry, default_root, load_kb
 from chatbot.config import load_settings
-from chatbot.lang import LANGUAGES
+from chatbot.lang import LANGUAGES, detect
 from chatbot.kb.retrieval import NOT_FOUND_BELOW, Retriever
 
 DATASET = Path(__file__).parent / "datasets" / "retrieval.jsonl"
@@ -75,6 +81,30 @@ def recall_table(retriever: Retriever, cases: list[dict], today: date) -> tuple[
         n = max(len(answerable), 1)
         table[mode] = {"r@1": at1 / n, "r@3": at3 / n, "abstain_ok": abstain_ok, "false_abstain": wrong_abstain}
     return table, misses
+
+
+def fact_recall(retriever: Retriever, cases: list, today: date, k: int = 3) -> tuple[dict, list[str]]:
+    """{"r@1", "r@3", "n"} over the answer cases of an eval dataset, and the misses at k."""
+    from chatbot.understand import understand
+    from eval.metrics import contains
+
+    rows = [c for c in cases if c.expect == "answer" and c.required]
+    hit1 = hitk = 0
+    misses = []
+    for case in rows:
+        parts = understand(case.question, detect(case.question)).parts
+        per_part = [retriever.search(p.query, k=k, award_year=case.award_year, today=today).hits for p in parts]
+        # Interleave the parts' hits (first of each part, then second...), as the composed answer uses them.
+        ranked = [h for tier in zip(*[hs + [None] * (k - len(hs)) for hs in per_part]) for h in tier if h]
+        texts = [f"{h.entry.title}\n{h.entry.body}" for h in ranked]
+        ok = lambda n: all(any(contains(" ".join(texts[:n]), alt) for alt in group) for group in case.required)  # noqa: E731
+        hit1 += ok(len(parts))
+        found = ok(k * len(parts))
+        hitk += found
+        if not found:
+            misses.append(f"  {case.id}: {case.question[:90]!r} got {[h.entry.id for h in ranked[:3]]}")
+    n = max(len(rows), 1)
+    return {"r@1": hit1 / n, f"r@{k}": hitk / n, "n": len(rows)}, misses
 
 
 def synthetic_entries(real: list[Entry], n: int, seed: int = 0) -> list[Entry]:
@@ -128,6 +158,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--root", type=Path, default=None, help="knowledge folder (default: knowledge/)")
     parser.add_argument("--today", default=WRITTEN_ON, help="date questions without a year are asked on")
     parser.add_argument("--bench", action="store_true", help="also time index builds and queries")
+    parser.add_argument("--facts", type=Path, default=None, help="score fact recall on an answer dataset instead")
     parser.add_argument("--synthetic", type=int, default=10_000, help="entries in the synthetic benchmark KB")
     args = parser.parse_args(argv)
     today = date.fromisoformat(args.today)
@@ -142,6 +173,13 @@ def main(argv: list[str]) -> int:
     retriever = Retriever.build(entries, embedder, load_settings().cache_dir)
     print(f"index of {len(entries)} entries {'loaded from cache' if retriever.from_cache else 'built'} "
           f"in {time.perf_counter() - started:.2f}s")
+    if args.facts:
+        from eval.dataset import load_dataset
+
+        scores, missed = fact_recall(retriever, load_dataset(args.facts), today)
+        print(f"\n{args.facts}: {scores['n']} answer cases; fact recall@1 {scores['r@1']:.3f}, recall@3 {scores['r@3']:.3f}")
+        print("misses @3:\n" + "\n".join(missed))
+        return 0
     table, misses = recall_table(retriever, cases, today)
     answerable = sum(bool(c["expected"]) for c in cases)
     print(f"\n{args.dataset}: {answerable} answerable + {len(cases) - answerable} unanswerable questions, as of {today}")

@@ -133,17 +133,39 @@ def asked_fields(name, text):
 
 @pytest.mark.parametrize("name, message, missing", [
     ("pell", "how much pell would I get?", ["sai", "enrollment", "cost_of_attendance"]),
-    ("pell", "how much pell with an sai of 2000?", ["enrollment", "cost_of_attendance"]),
-    ("pell", "pell for sai 2000, half time", ["cost_of_attendance"]),
     ("loan-limits", "how much can I borrow as a sophomore?", ["dependency", "enrollment"]),
     ("loan-limits", "loan limits for law school, full time", ["legacy_borrower"]),
-    ("repayment", "I owe 30k at 6%, monthly payment?", ["new_loans"]),
     ("repayment", "monthly payment on 30k at 6%, old loans from before July 2026, I make 40k", ["dependents"]),
 ])
 def test_asks_only_for_what_is_missing(name, message, missing):
     turn = calc_turn(message, [], name, YEAR)
     assert turn.result is None and turn.missing == missing
     assert asked_fields(name, turn.text) == missing[:3]
+
+
+@pytest.mark.parametrize("name, message, fields, said", [
+    ("pell", "how much pell with an sai of 2000?",
+     {"award_year": YEAR, "sai": 2000, "enrollment": "full-time", "cost_of_attendance": 7395},
+     ["assumed it is at least $7,395", "At three-quarter time it would be about $4,046, at half time about $2,698"]),
+    ("pell", "pell for sai 2000, half time",
+     {"award_year": YEAR, "sai": 2000, "enrollment": "half-time", "cost_of_attendance": 7395},
+     ["assumed it is at least $7,395"]),
+    ("repayment", "I owe 30k at 6%, monthly payment?", {"balance": 30000, "interest_rate": 6, "new_loans": "no"},
+     ["before July 1, 2026 (the Standard 10-year plan)", "Tiered Standard plan instead: 15 years, about $253.16 a month"]),
+])
+def test_safe_defaults_are_assumed_and_said_instead_of_asked(name, message, fields, said):
+    turn = calc_turn(message, [], name, YEAR)
+    assert turn.result is not None and not turn.missing
+    assert turn.result.values == run(name, fields).values
+    for words in said:
+        assert words in turn.text
+    # The assumed inputs are stated as assumptions, not listed as if the user had given them.
+    assert "cost of attendance: $7,395" not in turn.text
+
+
+def test_a_low_cost_of_attendance_the_user_gives_still_caps_pell():
+    turn = calc_turn("my sai is 0, how much pell? my school's cost of attendance is only 5000", [], "pell", YEAR)
+    assert turn.result.values["annual_award"] == 5000 and "assumed it is at least" not in turn.text
 
 
 def test_asks_at_most_three_at_a_time_and_sai_points_to_the_estimator():
@@ -170,9 +192,10 @@ def test_two_turn_pell_conversation_shows_the_calculators_numbers():
 
 
 def test_unlabelled_answers_fill_the_asked_fields_in_order():
-    turns, _ = talk(["how much pell would I get?", "full time, 2000", "18000"])
-    assert turns[1].fields["sai"] == 2000 and turns[1].missing == ["cost_of_attendance"]
-    assert turns[2].result.values == run("pell", {"award_year": YEAR, "sai": 2000, "enrollment": "full-time",
+    turns, _ = talk(["how much pell would I get?", "full time, 2000"])
+    assert turns[1].fields["sai"] == 2000 and turns[1].fields["enrollment"] == "full-time" and not turns[1].missing
+    # The cost of attendance, not given, is assumed non-binding: the same award as with a real one.
+    assert turns[1].result.values == run("pell", {"award_year": YEAR, "sai": 2000, "enrollment": "full-time",
                                                   "cost_of_attendance": 18000}).values
 
 
@@ -250,13 +273,15 @@ def test_impossible_values_are_refused_kindly(name, message, field, says):
 
 
 def test_spanish_questions_and_result():
-    turns, _ = talk(["¿Cuánto Pell me toca? Mi SAI es 1000", "tiempo completo, costo de asistencia 20 mil"],
+    turns, _ = talk(["¿Cuánto Pell me toca?", "Mi SAI es 1000, tiempo completo, costo de asistencia 20 mil"],
                     calculator="pell", lang="es")
     assert "necesito" in turns[0].text and "costo de asistencia" in turns[0].text
     assert "(detalles en inglés)" in turns[1].text
     assert "Esto es una estimación; la oficina de ayuda financiera de tu escuela decide tu ayuda real." in turns[1].text
     direct = run("pell", {"award_year": YEAR, "sai": 1000, "enrollment": "full-time", "cost_of_attendance": 20000})
     assert money(direct.values["annual_award"]) in turns[1].text
+    assumed = calc_turn("¿Cuánto Pell me toca? Mi SAI es 1000", [], "pell", YEAR, "es")
+    assert "Supuse que estudiarás a tiempo completo" in assumed.text and "supuse que es al menos $7,395" in assumed.text
 
 
 def test_dependency_yes_no_answers_in_order_and_none_of_these():

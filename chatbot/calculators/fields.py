@@ -11,6 +11,7 @@ an enrollment level; "2 kids" is not a family size.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from chatbot.lang import fold
 

@@ -2,6 +2,7 @@
 
     python -m chatbot.kb check [--root DIR]     every problem as `path:line: message`; exit 1 if any
     python -m chatbot.kb stale [--root DIR] [--limit N]   what to re-check next, soonest review first
+    python -m chatbot.kb coverage [--root DIR] [--write]  topic -> entries (chatbot/kb/coverage.py)
 
 `check` also fails on an entry whose `review_by` date has passed (the running bot still loads it). The root is
 --root, else $CHATBOT_KNOWLEDGE, else the repository's knowledge/ folder. `load_kb(root)` returns the
@@ -175,11 +176,16 @@ def load_kb(root: Path | None = None, today: date | None = None) -> list[Entry]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m chatbot.kb", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["check", "stale"])
+    parser.add_argument("command", choices=["check", "stale", "coverage"])
+    parser.add_argument("--write", action="store_true", help="coverage: also write knowledge/COVERAGE.md")
     parser.add_argument("--limit", type=int, default=30, help="stale: how many entries to list (default 30)")
     parser.add_argument("--root", type=Path, default=None, help="knowledge folder (default: $CHATBOT_KNOWLEDGE or knowledge/)")
     args = parser.parse_args(argv)
     root = args.root or default_root()
+    if args.command == "coverage":
+        from chatbot.kb.coverage import main as coverage_main
+
+        return coverage_main(root, args.write)
     entries, problems = scan(root)
     if args.command == "stale":
         return _print_stale(entries, problems, args.limit)
