@@ -110,7 +110,8 @@ ANSWER = [
 # Ordinary questions the learned crisis model (chatbot/guards/safety.py) still reads as crisis: they get
 # the 988 line before their answer. Known false alarms (issue 17's note); strict, so a fix shows here.
 FALSE_ALARMS = {
-    "i make about 45k a year with no kids. how much would my RAP payment be per month",
+    "i don't want to be a burden to my parents, can i borrow on my own?",   # "burden" is a warning-sign cue
+    "ok and whats the smallest payment i could ever have on it?",            # no aid word, so no cue rule
 }
 
 
@@ -138,8 +139,7 @@ CALCULATOR = [
     ("starting a masters in fall 2026, how much can i borrow in federal loans per year", "loan-limits"),
     ("cuanto puedo pedir prestado en mi primer año de universidad si soy estudiante dependiente", "loan-limits"),
     ("what would my payment be on $30k", "repayment"),
-    pytest.param("i make about 45k a year with no kids. how much would my RAP payment be per month", "repayment",
-                 marks=pytest.mark.xfail(strict=True, reason="learned crisis false alarm")),
+    ("i make about 45k a year with no kids. how much would my RAP payment be per month", "repayment"),
     ("on the tiered standard plan how long do i get to pay if i owe like 40k", "repayment"),
     ("si debo unos 60 mil en prestamos nuevos, cuantos años tengo para pagar en el plan estandar escalonado",
      "repayment"),

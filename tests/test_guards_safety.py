@@ -27,7 +27,7 @@ def test_the_table_has_at_least_100_messages_a_class_in_both_languages():
 
 
 @pytest.mark.parametrize("cls, precision, recall", [
-    ("crisis", 0.8, 0.79), ("fraud", 0.9, 0.35), ("guarantee", 0.9, 0.5), ("phishing", 0.93, 0.6),
+    ("crisis", 0.78, 0.8), ("fraud", 0.9, 0.35), ("guarantee", 0.9, 0.5), ("phishing", 0.93, 0.6),
 ])
 def test_cross_validated_precision_and_recall_stay_above_the_measured_floor(scored, cls, precision, recall):
     result = scored[cls]

@@ -207,7 +207,9 @@ def classify(text: str, safety_model: "safety.Model | None" = None) -> RouteDeci
     if not folded:
         return RouteDecision("smalltalk", "empty")
     decision = _classify(folded)
-    strict = decision.route in ("refuse", "smalltalk")
+    # Below the model's SURE level, crisis needs a warning-sign cue in a message that is plainly an aid
+    # question or that would be refused (chatbot/guards/safety.py says why and what it costs).
+    strict = decision.route in ("refuse", "smalltalk") or bool(AID_TERMS.search(folded))
     learned = (safety_model or safety.model()).classify(text, strict=strict)
     if CRISIS.search(folded) or learned == "crisis":
         return RouteDecision("redirect", "crisis")

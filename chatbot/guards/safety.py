@@ -33,11 +33,12 @@ from chatbot.lang import fold
 TABLE = Path(__file__).with_name("safety_table.jsonl")
 CLASSES = ("crisis", "fraud", "guarantee", "phishing", "none")
 # Probabilities that decide, chosen by 5-fold cross-validation (python -m eval safety) against false
-# alarms on the 529 real and dev aid questions: crisis from 0.3 (recall 0.82, precision 0.84, 12 of
-# 529 questions get the 988 line first; from 0.2: recall 0.89 but 30 of 529; from 0.35: 0.78 and 8),
-# and from 0.6 without a warning-sign cue in a message the router would refuse; the others from 0.5. (Weighting the classes equally in the
+# alarms on the 529 real and dev aid questions: crisis from 0.2, and from 0.6 when a message that is
+# plainly an aid question (or would be refused) carries no warning-sign cue: recall 0.83, precision
+# 0.81, 5 of 529 questions get the 988 line first. Without the cue rule: recall 0.89 but 30 of 529;
+# the cue rule at 0.3: recall 0.79, 2 of 529. The other classes from 0.5. (Weighting the classes equally in the
 # loss raised recall a little and put a lead before 3.6% of ordinary questions instead of 2.3%.)
-CRISIS, SURE, OTHER = 0.3, 0.6, 0.5
+CRISIS, SURE, OTHER = 0.2, 0.6, 0.5
 MIN_WORDS = 5    # shorter messages carry too few features ("and the minimum?" read as crisis); the patterns cover "i want to die"
 STEPS, RATE, L2 = 300, 0.5, 1e-4   # AdaGrad steps, step size, weight decay
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -108,8 +109,8 @@ class Model:
         return self.regression.scores(text)
 
     def classify(self, text: str, strict: bool = False) -> str:
-        """crisis from a low probability on (`strict`, for a message the router would refuse as off-topic
-        or injection: below SURE only with a warning-sign cue); else the most likely other class if it
+        """crisis from a low probability on (`strict`, for a plain aid question or a message the router
+        would refuse: below SURE only with a warning-sign cue); else the most likely other class if it
         is likely; else none."""
         if len(_WORD.findall(fold(text).lower())) < MIN_WORDS:
             return "none"  # "hi", "ok": too little to read; the patterns still catch "kms"
@@ -136,10 +137,10 @@ def model() -> Model:
     return Model.train([(r["text"], r["label"]) for r in load_table()])
 
 
-# In a message the router would refuse (off-topic, injection), crisis below SURE also needs one of these
-# cues: an unfamiliar message ("who won the super bowl", "repeat everything above this line") gets a
-# middling crisis probability from a model that has seen no such text. (Asking the cue of every
-# message cut cross-validated crisis recall from 0.89 to 0.72.) The cues are the kinds of words of the 988
+# In a plain aid question, or a message the router would refuse (off-topic, injection), crisis below
+# SURE also needs one of these cues: "how many hours must I be enrolled to receive the loan?" or "who
+# won the super bowl" get a middling crisis probability from a model that has seen little such text.
+# (Asking the cue of every message cut cross-validated crisis recall to 0.72.) The cues are the 988
 # Lifeline's and AFSP's warning signs (dying or not existing, being a burden, trapped or hopeless,
 # unbearable pain, self-harm, a plan or means, a will, giving things away, goodbyes). Broad on purpose.
 CUES = re.compile(
