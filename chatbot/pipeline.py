@@ -118,7 +118,7 @@ class Pipeline:
         route = decision.route
         from chatbot.calculators import chat as calc_chat
 
-        ongoing = turn.calc_ongoing = calc_chat.in_calc_conversation(history)
+        ongoing = turn.calc_ongoing = calc_chat.in_calc_conversation(history) or calc_chat.refines_result(history, turn.text)
         if ongoing and route in ("answer", "calculator", "smalltalk"):
             route, calculator = "calculator", decision.calculator or ongoing
         else:

@@ -32,7 +32,7 @@ from chatbot.calculators.checks import AWARD_YEARS
 from chatbot.calculators import CALCULATORS, CalcInputError, CalcResult, run
 from chatbot.calculators.tables import data
 
-__all__ = ["CalcTurn", "calc_turn", "in_calc_conversation", "wants_calculation"]
+__all__ = ["CalcTurn", "calc_turn", "in_calc_conversation", "refines_result", "wants_calculation"]
 
 NUMERIC = re.compile(MONEY.pattern[:-2] + r"|sai|interest_rate|dependents|family_size)$")   # take a bare number
 
@@ -53,6 +53,18 @@ def in_calc_conversation(history: list[dict]) -> str | None:
     last = next((m["content"] for m in reversed(history or []) if m.get("role") == "assistant"), "")
     name, kind = _ours(last)
     return name if kind == "question" else None
+
+
+def refines_result(history: list[dict], text: str) -> str | None:
+    """The calculator whose result the last reply was, when this message gives one of its inputs
+    ("my cost of attendance is $25,000" after a Pell estimate that assumed it): the estimate is redone."""
+    last = next((m["content"] for m in reversed(history or []) if m.get("role") == "assistant"), "")
+    name, kind = _ours(last)
+    if kind != "result" or name is None:
+        return None
+    ex = extract(text)
+    got, _ = _for_calculator(name, ex.values, ex.notes, AWARD_YEARS[-1])
+    return name if got else None
 
 
 def _ours(text: str) -> tuple[str | None, str | None]:
