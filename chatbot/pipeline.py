@@ -41,7 +41,6 @@ from chatbot.prompts import chat_template, render, reply
 from chatbot.replies import Replies, finish, refusal_name, unique
 from chatbot.understand import understand
 
-# The prompt's own scaffolding echoed back ("[2] Title (award year: ...)") is never an answer.
 # Placeholders like "[SSN removed]", and the words that introduced them ("my ssn is"), say nothing
 # about the question: "my ssn is ... can you check my status" matched the entry on having no SSN.
 PLACEHOLDER = re.compile(
@@ -50,6 +49,7 @@ PLACEHOLDER = re.compile(
     r"(?:is|es|=|:)?\s*)?\[[^\]]* removed\]", re.I)
 # A redirect explains the general rule first only when the passage clearly fits the question.
 REDIRECT_CONFIDENCE = 0.6
+# The prompt's own scaffolding echoed back ("[2] Title (award year: ...)") is never an answer.
 SCAFFOLD = re.compile(r"^\s*\[\d+\]|\(award year:|^\s*(question|sources?|answer)\s*:", re.I | re.M)
 # After a user shared sensitive data earlier, these ask about it again ("repeat it", "what was my ssn").
 ASKS_ABOUT_SHARED = re.compile(
@@ -118,7 +118,8 @@ class Pipeline:
         route = decision.route
         from chatbot.calculators import chat as calc_chat
 
-        ongoing = turn.calc_ongoing = calc_chat.in_calc_conversation(history) or calc_chat.refines_result(history, turn.text)
+        ongoing = turn.calc_ongoing = (calc_chat.in_calc_conversation(history)
+                                       or calc_chat.refines_result(history, turn.text))
         if ongoing and route in ("answer", "calculator", "smalltalk"):
             route, calculator = "calculator", decision.calculator or ongoing
         else:
