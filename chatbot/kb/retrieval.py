@@ -8,7 +8,8 @@ Ranking, in order:
 1. relevance: reciprocal rank fusion of three rankings, 1/(5 + rank) each from the dense (cosine)
    ranking of entry texts and of the entries' own questions (their title and the `questions:` people
    ask: a student's wording is matched to how others asked, not only to our prose; an entry scores
-   its best-matching question), plus 0.7/(5 + rank) from BM25 over text and questions; typos in query
+   its best-matching question; one asked almost word for word, cosine >= 0.9, counts as one more first
+   place), plus 0.7/(5 + rank) from BM25 over text and questions; typos in query
    words are corrected against the index vocabulary (one edit) first;
 2. eligibility: an operator's entry (school: X) exists only when searching for school X;
 3. weights: entries outside the asked award years x0.5; the next award year x0.85 when the question
@@ -50,6 +51,8 @@ FORMAT = "retrieval-v3"  # bump when the index layout or the tokenizer changes (
 RRF_K = 5
 WEIGHTS = {"bm25": 0.7, "dense": 1.0, "questions": 1.0}
 POOL = 100  # candidates taken from each ranking before fusion
+# A question this close (cosine) to one an entry lists counts as one more first place for that entry.
+SAME_QUESTION, SAME_QUESTION_BONUS = 0.9, 1.0 / (RRF_K + 1)
 SCHOOL_WINDOW = 5  # a school entry this high up outranks the general entries on its topics
 # Below this confidence the pipeline should say "I don't know" rather than answer (see _confidence).
 NOT_FOUND_BELOW = 0.35
@@ -188,6 +191,8 @@ class Retriever:
         if mode != "bm25":
             fused += WEIGHTS["dense"] * _rrf(np.where(eligible, dense, -np.inf))
             fused += WEIGHTS["questions"] * _rrf(np.where(eligible, asked, -np.inf))
+            # Asked almost word for word as an entry lists it: that entry answers this question.
+            fused += np.where(eligible & (asked >= SAME_QUESTION), SAME_QUESTION_BONUS, 0.0)
         semantic = np.maximum(dense, asked)
         order = self._rank(fused, semantic if mode != "bm25" else lexical, years, source, lang, today, query)[:k]
         hits = [Hit(self.entries[i], s, r, self._year_of(self.entries[i], years)) for r, (i, s) in enumerate(order, 1)]
