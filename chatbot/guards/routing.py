@@ -84,6 +84,13 @@ REDIRECT_RULES = [
                             r"\b(?:can|could|will) (?:you|u) (?:look at|review|check|pull up|access|look up|see)\b"
                             r"[^.?!]{0,20}\bmy (?:file|account|records?|case|fafsa|application|isir|status|loans?|"
                             r"aid)\b", r"\bmi caso (?:especifico|particular)\b"), None),
+    # A question about one's own record (a balance, a denial, a late disbursement) only the servicer or
+    # the school can answer: real questions like these got a general passage as if it were the answer.
+    ("own-record", _rx(r"\bhow much do (?:i|we) (?:still |currently )?owe\b", r"\bwhat(?:'s| is) my (?:current )?(?:loan )?balance\b",
+                       r"\bwhy (?:was|is|has|hasn'?t|did|didn'?t|were|are) my\b[^.?!]{0,40}\b(?:denied|rejected|late|"
+                       r"(?:not|never) (?:been )?(?:disbursed|paid|approved|processed|sent)|disbursed|cancell?ed|"
+                       r"reduced|lowered|taken away)\b", r"\bwhere is my (?:refund|aid|loan money|money|pell)\b",
+                       r"\bcuanto debo\b", r"\bpor que (?:me )?(?:negaron|rechazaron|cancelaron)\b"), None),
     ("legal", _rx(r"\b(?:divorc\w*|custody|separation)\b[^?!]{0,80}\b(?:split|divide|settlement|lawyer|court)\b"),
      None),
 ]
