@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chatbot import award_year as ay
 from chatbot.guards.draft_gate import tidy
 from chatbot.prompts import reply
+from chatbot.replies import name_year
 from chatbot.understand import conflicts
 
 # "Yes." / "No," / "Sí." / "Possibly." at the start of a passage or a draft: a verdict that only fits
@@ -28,7 +28,6 @@ _VERDICT = (r"(?:\*\*)?(?:yes|no|nope|yep|sí|si|possibly|probably|maybe|not nec
             r"generally|depends)(?:\*\*)?")
 LEAD_VERDICT = re.compile(rf"^\s*{_VERDICT}\s*[.,:;!—-]+\s*(?=\S)", re.I)
 BARE_VERDICT = re.compile(rf"\s*{_VERDICT}\s*[.,:;!]*\s*", re.I)
-YEAR_LEAD = {"en": "For the {year} award year: ", "es": "Para el año de ayuda {year}: "}
 
 
 @dataclass(frozen=True)
@@ -53,9 +52,7 @@ def drop_verdict(text: str) -> str:
 
 def passage_text(hit, lang: str) -> str:
     """One passage as an answer: tidy, no lead verdict, the award year named, hedged if unconfirmed."""
-    text = drop_verdict(tidy(hit.entry.body))
-    if ay.is_valid(hit.award_year) and hit.award_year not in text:
-        text = YEAR_LEAD.get(lang, YEAR_LEAD["en"]).format(year=hit.award_year) + text
+    text = name_year(drop_verdict(tidy(hit.entry.body)), hit.award_year, lang)
     if hit.entry.status == "unconfirmed":
         text += " " + reply("unconfirmed", lang).render()
     return text

@@ -162,9 +162,7 @@ class Pipeline:
         lead, citations = self.replies.pii_warning(turn.pii_kinds, turn.lang)
         rest = None
         if route in ("answer", "calculator", "redirect"):
-            for event in self._dispatch(turn, route, "", calculator, history, session, today, cancel):
-                if isinstance(event, Answer):
-                    rest = event
+            rest = _final(self._dispatch(turn, route, "", calculator, history, session, today, cancel))
         text = lead if rest is None or rest.route == "abstain" else f"{lead}\n\n{rest.text}"
         if rest is not None and rest.route != "abstain":
             citations = unique(rest.citations + citations)

@@ -45,11 +45,16 @@ class Replies:
         return out
 
 
+def name_year(text: str, year: str, lang: str) -> str:
+    """The text led by the award year it answers for, unless it names that year already."""
+    if ay.is_valid(year) and year not in text:
+        return YEAR_LEAD.get(lang, YEAR_LEAD["en"]).format(year=year) + text
+    return text
+
+
 def finish(text: str, hits, lang: str) -> str:
     """Name the award year the top passage answers for, and hedge when it is unconfirmed."""
-    year = hits[0].award_year
-    if ay.is_valid(year) and year not in text:
-        text = YEAR_LEAD.get(lang, YEAR_LEAD["en"]).format(year=year) + text
+    text = name_year(text, hits[0].award_year, lang)
     if hits[0].entry.status == "unconfirmed":
         text += "\n\n" + reply("unconfirmed", lang).render()
     return text

@@ -62,10 +62,8 @@ ENROLLMENT = [
     ("half-time", re.compile(r"\bhalf[- ]?time\b|\bmedio tiempo\b", re.I)),
     ("part-time", re.compile(r"\bpart[- ]?time\b|\btiempo parcial\b", re.I)),
 ]
-# What each fact adds to a query: the words entries use for it.
-FACT_WORDS = {"first-year": "first-year", "second-year": "second-year", "third-year": "third-year",
-              "fourth-year": "fourth-year", "graduate": "graduate", "independent": "independent",
-              "dependent": "dependent"}
+# The facts whose value is added to a query as it stands: entries use these words ("third-year").
+QUERY_FACTS = frozenset("first-year second-year third-year fourth-year graduate independent dependent".split())
 
 
 @dataclass(frozen=True)
@@ -152,5 +150,5 @@ def conflicts(title: str, facts: dict) -> bool:
 
 
 def _with_facts(query: str, facts: dict) -> str:
-    extra = [FACT_WORDS[v] for v in facts.values() if v in FACT_WORDS and FACT_WORDS[v] not in fold(query).lower()]
+    extra = [v for v in facts.values() if v in QUERY_FACTS and v not in fold(query).lower()]
     return " ".join([query, *extra])

@@ -34,7 +34,7 @@ def cross_validate(rows: list[dict], folds: int = 5) -> list[str]:
     preds = [""] * len(rows)
     for k in range(folds):
         train = [(r["text"], r["label"]) for i, r in enumerate(rows) if i % folds != k]
-        model = safety.Model.train(train)
+        model = safety.Model(train)
         for i in range(k, len(rows), folds):
             preds[i] = acted_on(rows[i]["text"], model)
     return preds

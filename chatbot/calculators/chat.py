@@ -128,7 +128,7 @@ def _assume_defaults(name: str, fields: dict, notes: dict) -> set[str]:
         return {"new_loans"}
     if name != "pell" or _empty(fields.get("sai")) or _empty(fields.get("award_year")):
         return set()
-    try:
+    try:  # a run checks the SAI and the year as well as reading the year's maximum
         maximum = run("pell", {**fields, "cost_of_attendance": 10**6, "enrollment": "full-time"}).values["pell_maximum"]
     except CalcInputError:
         return set()  # the SAI or year itself is wrong: the normal path says why

@@ -1,4 +1,5 @@
-"""Routing: which kind of reply a (redacted) user message needs. Pure, standard library only.
+"""Routing: which kind of reply a (redacted) user message needs. Pure: rule tables plus the learned
+safety model (chatbot/guards/safety.py, numpy), no I/O after that model is trained.
 
 Routing is data plus one learned table: the safety classifier (chatbot/guards/safety.py) catches crisis,
 fraud, guarantee and phishing messages the patterns miss. Crisis from either always wins. Fraud named by

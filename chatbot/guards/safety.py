@@ -1,7 +1,7 @@
 """Safety classes of a message, by a small trained classifier plus the routing rules' patterns.
 
-    safety_class("i dont see the point of any of this anymore")   # -> "crisis"
-    Model.train(rows).scores(text)                                # -> {"crisis": 0.9, "fraud": 0.01, ...}
+    model().classify("i dont see the point of any of this anymore")   # -> "crisis"
+    Model(rows).scores(text)                                         # -> {"crisis": 0.9, "fraud": 0.01, ...}
 
 Classes: crisis (self-harm, hopelessness, wishing not to be here), fraud (hide income or assets, lie,
 fake independence), guarantee (demands for certainty nobody can give), phishing (scam contacts and
@@ -55,15 +55,15 @@ def features(text: str) -> list[str]:
     return sorted(out)
 
 
-class Regression:
-    """Multinomial logistic regression over the same binary features, rows scaled by 1/sqrt(n)."""
+class Model:
+    """Multinomial logistic regression over the binary `features`, rows scaled by 1/sqrt(n), trained
+    on (text, label) rows when made; `classify` turns its probabilities into a safety class."""
 
     def __init__(self, rows: list[tuple[str, str]]):
         feats = [features(t) for t, _ in rows]
         self.index = {f: i for i, f in enumerate(sorted({f for fs in feats for f in fs}))}
-        ind, indptr = self._sparse(feats)
+        ind, indptr, norm = self._sparse(feats)
         y = np.eye(len(CLASSES))[[CLASSES.index(label) for _, label in rows]]
-        norm = 1 / np.sqrt(np.maximum(np.diff(indptr), 1))[:, None]
         row_of = np.repeat(np.arange(len(rows)), np.diff(indptr))
         self.w = np.zeros((len(self.index), len(CLASSES)))
         self.b = np.zeros(len(CLASSES))
@@ -79,9 +79,11 @@ class Regression:
             self.b -= RATE * g.sum(0)
 
     def _sparse(self, feats: list[list[str]]):
+        """Feature indices of every row (CSR: indices, row starts) and each row's 1/sqrt(n) scale."""
         idx = [[self.index[f] for f in fs if f in self.index] for fs in feats]
         indptr = np.cumsum([0] + [len(i) for i in idx])
-        return np.array([i for row in idx for i in row], dtype=np.int64), indptr
+        norm = 1 / np.sqrt(np.maximum(np.diff(indptr), 1))[:, None]
+        return np.array([i for row in idx for i in row], dtype=np.int64), indptr, norm
 
     def _logits(self, ind, indptr, norm):
         sums = np.zeros((len(indptr) - 1, len(CLASSES)))
@@ -91,22 +93,8 @@ class Regression:
         return sums * norm + self.b
 
     def scores(self, text: str) -> dict[str, float]:
-        ind, indptr = self._sparse([features(text)])
-        norm = 1 / np.sqrt(np.maximum(np.diff(indptr), 1))[:, None]
-        p = _softmax_rows(self._logits(ind, indptr, norm))[0]
+        p = _softmax_rows(self._logits(*self._sparse([features(text)])))[0]
         return dict(zip(CLASSES, map(float, p)))
-
-
-class Model:
-    def __init__(self, regression: Regression):
-        self.regression = regression
-
-    @classmethod
-    def train(cls, rows: list[tuple[str, str]]) -> "Model":
-        return cls(Regression(rows))
-
-    def scores(self, text: str) -> dict[str, float]:
-        return self.regression.scores(text)
 
     def classify(self, text: str, strict: bool = False) -> str:
         """crisis from a low probability on (`strict`, for a plain aid question or a message the router
@@ -134,7 +122,7 @@ def load_table(path: Path = TABLE) -> list[dict]:
 
 @lru_cache(maxsize=1)
 def model() -> Model:
-    return Model.train([(r["text"], r["label"]) for r in load_table()])
+    return Model([(r["text"], r["label"]) for r in load_table()])
 
 
 # In a plain aid question, or a message the router would refuse (off-topic, injection), crisis below
@@ -154,10 +142,6 @@ CUES = re.compile(
     r"(?:things|stuff|it) away|my stuff|nacido|morir|muerto|muerta|vivir|mi vida|existir|desaparecer|una carga|"
     r"cansad[oa] de|rendirme|despertar|adios|sin mi|se las dejo|lastimar\w*|cortar\w*|nadie (?:me|me va)|"
     r"sin esperanza|atrapad[oa])\b", re.I)
-
-
-def safety_class(text: str, strict: bool = False) -> str:
-    return model().classify(text, strict)
 
 
 def _softmax_rows(z: np.ndarray) -> np.ndarray:
