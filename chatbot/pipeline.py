@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Iterator
 
@@ -39,7 +39,7 @@ from chatbot.lang import DEFAULT, PROMPT_NAMES, detect
 from chatbot.model.chat_model import as_chat_model
 from chatbot.prompts import chat_template, render, reply
 from chatbot.replies import Replies, finish, refusal_name, unique
-from chatbot.understand import understand
+from chatbot.understand import sentences, understand
 
 # Placeholders like "[SSN removed]", and the words that introduced them ("my ssn is"), say nothing
 # about the question: "my ssn is ... can you check my status" matched the entry on having no SSN.
@@ -49,6 +49,7 @@ PLACEHOLDER = re.compile(
     r"(?:is|es|=|:)?\s*)?\[[^\]]* removed\]", re.I)
 # A redirect explains the general rule first only when the passage clearly fits the question.
 REDIRECT_CONFIDENCE = 0.6
+RECORD_REASONS = ("individual-case", "own-record")  # redirects that ask about the user's own record
 # The prompt's own scaffolding echoed back ("[2] Title (award year: ...)") is never an answer.
 SCAFFOLD = re.compile(r"^\s*\[\d+\]|\(award year:|^\s*(question|sources?|answer)\s*:", re.I | re.M)
 # After a user shared sensitive data earlier, these ask about it again ("repeat it", "what was my ssn").
@@ -175,9 +176,13 @@ class Pipeline:
         if reason == "crisis":
             # 988 first, always; then the aid question the message also asks, if it asks one.
             crisis = self.replies.answer("crisis", turn.lang, "redirect", turn.flags + ["crisis"])
+            # The aid question is in the sentences that are not themselves the crisis ("whats the point of
+            # even trying anymore." was answered as a part: "I couldn't find a reliable answer"); when
+            # every sentence is, the question is mixed into one ("...being alive, how do i appeal").
+            asked = " ".join(s for s in sentences(turn.text) if guards.classify(s).reason != "crisis") or turn.text
             if not guards.asks_about_aid(turn.text):
                 return crisis
-            rest = _final(self._knowledge(turn, history, session, today, None))
+            rest = _final(self._knowledge(replace(turn, text=asked), history, session, today, None))
             if rest.route != "answer":
                 return crisis
             return Answer(f"{crisis.text}\n\n{rest.text}", unique(crisis.citations + rest.citations), "redirect",
@@ -186,8 +191,9 @@ class Pipeline:
         template = reply("redirect", turn.lang)
         result = self._search(turn, history, session, today)
         parts, citations = [], []
-        # "can you check my status" asks for a record we cannot see: a general passage is filler there.
-        if reason != "individual-case" and result is not None and result.found and result.confidence >= REDIRECT_CONFIDENCE:
+        # "can you check my status" or "how much do I still owe" asks for a record we cannot see: a
+        # general passage is filler there.
+        if reason not in RECORD_REASONS and result is not None and result.found and result.confidence >= REDIRECT_CONFIDENCE:
             hit = result.hits[0]
             parts.append(passage_text(hit, turn.lang))
             citations.append(hit.citation)
