@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     app, _ = create_app(lambda: build_pipeline(settings), settings, feedback=store)
     print(f"Student Aid Helper on http://{settings.host}:{settings.port} (model: {settings.model})", flush=True)
     try:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+        # proxy_headers off: uvicorn would believe X-Forwarded-For from any local peer; which hops to
+        # believe is the trusted_proxies setting (chatbot/web/http_limits.py).
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", proxy_headers=False)
     finally:
         retention.stop()
         store.close()

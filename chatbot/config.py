@@ -53,6 +53,12 @@ class Settings:
     rate_limit_per_minute: int = 20  # questions per client address per minute
     queue_size: int = 64  # people who may wait in line per surface (page, widget) before "busy"
     concurrency: int = 16  # answers generated at once per surface (the engine batches them)
+    # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the peer
+    # address is the client). Only their entries are believed; a client can write the rest.
+    trusted_proxies: int = 0
+    # Largest request body read at all (413 beyond it). Gradio sends the visible chat with every
+    # question, so this is far above max_input_chars, but a megabyte paste never reaches a parser.
+    max_request_bytes: int = 262_144
     schools_dir: Path = field(default_factory=default_schools_dir)  # school profiles: ID/school.yaml
     # The conversation store (chatbot/store/): on | off (off stores nothing at all), a SQLAlchemy URL
     # (empty: SQLite in data_dir; PostgreSQL: postgresql+psycopg://user:pass@host/db), and how many
@@ -83,6 +89,10 @@ class Settings:
             raise ConfigError(f"temperature must be between 0 and 2, got {self.temperature}")
         if self.max_input_chars < 100:
             raise ConfigError(f"max_input_chars must be at least 100, got {self.max_input_chars}")
+        if self.trusted_proxies < 0:
+            raise ConfigError(f"trusted_proxies must be 0 or more, got {self.trusted_proxies}")
+        if self.max_request_bytes < 16_384:
+            raise ConfigError(f"max_request_bytes must be at least 16384, got {self.max_request_bytes}")
         if self.generation_timeout_s <= 0:
             raise ConfigError(f"generation_timeout_s must be positive, got {self.generation_timeout_s}")
         if self.storage not in ("on", "off"):

@@ -56,7 +56,7 @@ def serve(app, port: int):
 
     # Short graceful shutdown: open event streams (Gradio's) would otherwise hold the test up.
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           timeout_graceful_shutdown=1))
+                                           timeout_graceful_shutdown=1, proxy_headers=False))
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -166,7 +166,8 @@ def test_a_broken_school_profile_stops_start_up_with_the_problem(tmp_path):
         _fake_app(tmp_path)
 
 
-def test_the_chat_api_is_rate_limited_per_client_with_a_friendly_message():
+def test_the_chat_api_is_rate_limited_per_client_before_anything_is_queued():
+    import httpx
     from gradio_client import Client
 
     from chatbot.web.i18n import strings
@@ -174,7 +175,7 @@ def test_the_chat_api_is_rate_limited_per_client_with_a_friendly_message():
     from tests.conftest import free_port
 
     with serve(_fake_app(rate_limit_per_minute=1), free_port()) as base:
-        client = Client(base + "/", verbose=False)
-        first = client.predict("What is the FAFSA?", api_name="/chat")
-        second = client.predict("What is the FAFSA?", api_name="/chat")
-    assert first != strings("en")["busy"] and second == strings("en")["busy"]
+        first = Client(base + "/", verbose=False).predict("What is the FAFSA?", api_name="/chat")
+        second = httpx.post(base + "/gradio_api/call/chat", json={"data": ["What is the FAFSA?"]})
+    assert first.strip() and first != strings("en")["busy"]
+    assert second.status_code == 429 and second.json() == {"detail": strings("en")["busy"]}

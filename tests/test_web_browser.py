@@ -81,7 +81,9 @@ class HostilePipeline:
         self.gate.wait(30)
         yield Token(f'Streaming <img src="{self.pixel}/streamed.png"> ')
         yield Answer(f'<script>window.__pwned = 1</script> <img src="{self.pixel}/final.png" '
-                     f'onerror="window.__pwned = 2"> ![x]({self.pixel}/markdown.png) **bold**',
+                     f'onerror="window.__pwned = 2"> ![x]({self.pixel}/markdown.png) **bold** Log in at '
+                     f'https://evil.example/x or www.evil.example or <https://evil.example/y> or '
+                     f'[studentaid.gov](https://evil.example/z) or mail help@evil.example',
                      [Citation("pell", "Pell <b>Grant</b>", "https://studentaid.gov/pell", "2026-27")])
 
 
@@ -253,6 +255,10 @@ def test_answers_render_as_text_never_as_html_or_external_images(chromium, hosti
     assert page.locator("#chat img").count() == 0
     assert page.locator("#chat [data-testid=user]").last.inner_text().startswith("<img src=")
     assert not [hit for hit in hosts.ok.hits if hit.endswith(".png")]  # nothing was fetched
+    # Phishing on a page where people use their FSA ID: only the knowledge base's citations link.
+    assert "https://evil.example/x" in answer and "help@evil.example" in answer
+    links = page.locator("#chat a").evaluate_all("els => els.map(e => e.href)")
+    assert links and all(link.startswith("https://studentaid.gov/") for link in links), links
 
 
 def test_over_the_rate_limit_or_with_a_full_queue_the_chat_says_busy(chromium, hostile_app):
@@ -264,6 +270,7 @@ def test_over_the_rate_limit_or_with_a_full_queue_the_chat_says_busy(chromium, h
         last_answer(page, "bold")
         ask(page, "second")
         assert last_answer(page, EN["busy"]) == EN["busy"]
+        assert page.locator("#question textarea").is_enabled()  # refused before the queue: box back
     finally:
         chat.limiter = RateLimiter(chat.settings.rate_limit_per_minute)
     # One answer running and one waiting fill this app's queue (concurrency 1, queue_size 1).

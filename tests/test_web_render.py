@@ -17,8 +17,26 @@ def test_model_output_cannot_inject_html_or_images():
     shown = safe_markdown(hostile)
     assert "<" not in shown and ">" not in shown
     assert "&lt;script&gt;" in shown and "&lt;img src=" in shown
-    assert "![" not in shown and "!\\[t]" in shown  # image syntax becomes literal text
+    assert "![" not in shown and "!\\[t\\]" in shown  # image syntax becomes literal text
     assert "\\`" in shown  # no code spans, where &lt; would show up verbatim
+
+
+@pytest.mark.parametrize("text", [
+    "Log in at https://evil.example/x now", "see www.evil.example", "go to <https://evil.example/a>",
+    "[studentaid.gov](https://evil.example/login)", "write to help@evil.example", "HTTPS://EVIL.EXAMPLE",
+    "ftp://evil.example/f", "[x][ref]\n\n[ref]: https://evil.example",
+])
+def test_no_text_in_a_message_can_become_a_link(text):
+    import re
+
+    shown = safe_markdown(text)
+    # Every scheme, www. and @ is escaped, and no bracket is left to open a link or a reference.
+    assert not re.search(r"(?i)(?<!\\)(?:https?|ftp):|(?<![\\])www\.|(?<!\\)@|(?<!\\)[\[\]]", shown.replace("\\\\", ""))
+
+
+def test_escaping_keeps_the_text_as_written():
+    assert safe_markdown("C:\\aid\\form") == "C:\\\\aid\\\\form"  # a backslash shows as one
+    assert safe_markdown("the [SSN removed] part") == "the \\[SSN removed\\] part"
 
 
 def test_citations_are_links_with_title_and_award_year_deduplicated():

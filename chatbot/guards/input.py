@@ -89,11 +89,12 @@ def clean_input(text: str) -> str:
     """NFC-normalize, drop control and invisible format characters, trim.
 
     Zero-width characters, bidi overrides and Unicode "tag" characters are how hidden instructions
-    get smuggled past a reader ("ig\u200bnore", ASCII smuggling); newlines and tabs are kept."""
+    get smuggled past a reader ("ig\u200bnore", ASCII smuggling); newlines and tabs are kept. A lone
+    surrogate (JSON allows "\\ud800") cannot be encoded as UTF-8: nothing after us could store it."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     return "".join(
         ch for ch in text
-        if ch in "\n\t" or not (unicodedata.category(ch) in ("Cc", "Cf") or "\ufe00" <= ch <= "\ufe0f"
+        if ch in "\n\t" or not (unicodedata.category(ch) in ("Cc", "Cf", "Cs") or "\ufe00" <= ch <= "\ufe0f"
                                 or "\U000e0100" <= ch <= "\U000e01ef")
     ).strip()
 

@@ -92,8 +92,28 @@ _DIGITS_END = r"(?![\w-]|[.,]\d)"       # the number ends here: not "12345678901
 _DIGITS_START = r"(?<![\w$.,+-])"
 
 
-def _near(pattern: re.Pattern, text: str, start: int, end: int, before: int = 40, after: int = 20) -> bool:
-    return bool(pattern.search(text[max(0, start - before):start]) or pattern.search(text[end:end + after]))
+class _Scanned(str):
+    """The text being scanned, with each keyword pattern's matches found once: thousands of numbers
+    each asking "is 'ssn' within 40 characters?" then cost one scan of the text, not thousands."""
+
+    def spans(self, pattern: re.Pattern) -> tuple[list[int], list[int]]:
+        cache = self.__dict__.setdefault("_spans", {})
+        if pattern not in cache:
+            found = [m.span() for m in pattern.finditer(self)]
+            cache[pattern] = ([s for s, _ in found], [e for _, e in found])
+        return cache[pattern]
+
+
+def _near(pattern: re.Pattern, text: _Scanned, start: int, end: int, before: int = 40, after: int = 20) -> bool:
+    """A whole match of `pattern` lies in the `before` characters before start or `after` after end."""
+    starts, ends = text.spans(pattern)
+    i = bisect.bisect_left(starts, start - before)
+    while i < len(starts) and starts[i] < start:
+        if ends[i] <= start:
+            return True
+        i += 1
+    i = bisect.bisect_left(starts, end)
+    return i < len(starts) and ends[i] <= end + after
 
 
 def _is_money(text: str, start: int, end: int) -> bool:
@@ -114,12 +134,15 @@ def _aba(digits: str) -> bool:
     return (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + d[2] + d[5] + d[8]) % 10 == 0
 
 
+_NOT_DIGIT, _NINE_DIGITS = re.compile(r"\D"), re.compile(r"\d{9}")
+
+
 def _ssn_or_itin(text: str, start: int, end: int) -> str:
     if _near(_ITIN_KW, text, start, end):
         return "itin"
     if _near(_SSN_KW, text, start, end):
         return "ssn"
-    digits = re.sub(r"\D", "", text[start:end])
+    digits = _NOT_DIGIT.sub("", text[start:end])
     group = int(digits[3:5])   # ITINs start with 9 and use these middle-digit ranges
     is_itin = digits[0] == "9" and (50 <= group <= 65 or 70 <= group <= 88 or 90 <= group <= 92 or group >= 94)
     return "itin" if is_itin else "ssn"
@@ -219,11 +242,21 @@ _DETECTORS: list[tuple[str, re.Pattern, object]] = [
 
 def _relabel(kind: str, text: str, start: int, end: int) -> str:
     """A 9-digit number's label depends on what the user called it."""
-    if kind == "ssn" and re.fullmatch(r"\d{9}", text[start:end]):
+    if kind == "ssn" and _NINE_DIGITS.fullmatch(text, start, end):
         if _near(_ROUTING_KW, text, start, end, 30, 0) or _near(_ACCOUNT_KW, text, start, end, 30, 0):
             if not _near(_SSN_KW, text, start, end) and not _near(_ITIN_KW, text, start, end):
                 return "account"    # "routing 123456789" that fails the checksum: still bank data
     return _ssn_or_itin(text, start, end) if kind == "ssn" else kind
+
+
+# A detector whose pattern cannot match without this word (or character) is skipped when the text
+# lacks it: one cheap scan instead of a full one, so a long paste of numbers costs a few passes.
+_NEEDS = {
+    "email": re.compile("@"),
+    "password": re.compile(_PW + r"|\b(?:is|use|using|used|uso|es|was|era)\b", re.I),
+    "username": re.compile(r"user|login|usuario|fsa", re.I),
+    "routing": _ROUTING_KW,
+}
 
 
 def find_pii(text: str) -> list[PiiMatch]:
@@ -232,30 +265,29 @@ def find_pii(text: str) -> list[PiiMatch]:
     # One flag per character: checking a candidate costs its own length, not the number of earlier
     # matches (a paste of thousands of numbers was quadratic and froze the server).
     claimed = bytearray(len(text) + 1)
-
-    def take(start: int, end: int, kind: str | None) -> None:
-        taken.append((start, end, kind))
-        claimed[start:end] = b"\1" * (end - start)
-
-    def free(start: int, end: int) -> bool:
-        return not any(claimed[start:end])
-
+    text = _Scanned(text)
+    present = {kind: bool(rx.search(text)) for kind, rx in _NEEDS.items()}
     for kind, pattern, accept in _DETECTORS:
+        if not present.get(kind, True):
+            continue
+        group = "v" if "v" in pattern.groupindex else 0
+        keep_punct = kind in ("password", "username")
         for m in pattern.finditer(text):
-            group = "v" if "v" in pattern.groupindex else 0
             start, end = m.span(group)
-            if kind in ("password", "username"):    # keep the user's sentence punctuation
+            if keep_punct:    # keep the user's sentence punctuation
                 end = start + len(m.group(group).rstrip(_TRAILING.replace("!", "")))
-            if free(start, end) and (accept is None or accept(m, text)):
-                take(start, end, kind and _relabel(kind, text, start, end))
+            if claimed.find(1, start, end) < 0 and (accept is None or accept(m, text)):
+                taken.append((start, end, kind and _relabel(kind, text, start, end)))
+                claimed[start:end] = b"\1" * (end - start)
     # Dates of birth: a date (any format the grounding parser reads) right after a birth keyword.
     keywords = list(_DOB_KW.finditer(text))
     dates = [f for f in extract_facts(text) if f.kind == "date"] if keywords else []
     starts = [f.start for f in dates]  # in reading order
     for kw in keywords:
         for f in dates[bisect.bisect_left(starts, kw.end()) : bisect.bisect_right(starts, kw.end() + 25)]:
-            if free(f.start, f.end):
-                take(f.start, f.end, "dob")
+            if claimed.find(1, f.start, f.end) < 0:
+                taken.append((f.start, f.end, "dob"))
+                claimed[f.start:f.end] = b"\1" * (f.end - f.start)
     return [PiiMatch(k, text[s:e], s, e) for s, e, k in sorted(taken) if k is not None]
 
 

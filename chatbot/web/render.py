@@ -4,6 +4,10 @@ Model output is untrusted text: it is shown as Markdown with every HTML tag esca
 neutralised, so a prompt-injected `<script>` or `<img src=http://...>` appears as plain text and no
 external image is ever fetched (a tracking pixel would leak who asked what). Gradio's own HTML
 sanitizer and the page's `img-src 'self'` policy are the second and third lines of defence.
+
+Nothing in a message becomes a link either: `[text](url)`, bare `https://...`, `www....` and
+addresses are shown as text (a draft saying "log in at https://evil.example" would be phishing on a
+page where people use their FSA ID). The only links are the citations, built from the knowledge base.
 """
 from __future__ import annotations
 
@@ -14,17 +18,21 @@ from chatbot.answers import Citation
 from chatbot.web.schools import School
 
 _URL = re.compile(r"^https?://[^\s<>\"'()\\]+$")
+# What GFM turns into a link by itself: a scheme's "://", "www." and the "@" of an address. A
+# backslash before the ":" / "." / "@" keeps the text as it reads and stops the autolink.
+_AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp)(?=://)|\bwww(?=\.)")
 
 
 def safe_markdown(text: str) -> str:
-    """Markdown with no raw HTML, no images and no code spans (entities would show as &lt;...)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("`", "\\`").replace("![", "!\\[")
+    """Markdown with no raw HTML, no images, no links and no code spans (entities would show as &lt;...)."""
+    text = text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("`", "\\`").replace("[", "\\[").replace("]", "\\]")
+    return _AUTOLINK.sub(lambda m: m.group() + "\\", text).replace("@", "\\@")
 
 
 def _label(text: str) -> str:
     """Text safe inside a Markdown link label."""
-    return safe_markdown(text).replace("[", "\\[").replace("]", "\\]")
+    return safe_markdown(text)
 
 
 def _link(label: str, url: str | None, title: str) -> str:

@@ -3,21 +3,34 @@
 Who may frame the chat is decided here: the full page only by itself (`frame-ancestors 'self'`), the
 widget `/embed?school=ID` only by the origins in that school's profile. Origins are checked strictly
 because a typo in a CSP source list is silently ignored by browsers (the widget would just not load).
+
+Who may *call* the chat is decided here too: nobody but our own pages. The widget's iframe is served
+from our origin, so its requests are same-origin; a request with another site's Origin that would
+change something (POST...) is refused, and no response ever carries CORS grants (Gradio would echo
+any Origin with credentials, letting any site drive the chat from its visitors' browsers). The API
+description routes are not served: they list every route to whoever asks.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 # scheme://host[:port], nothing else: CSP source expressions allow paths and wildcards, but a school
 # lists the exact sites that embed it, so anything looser is more likely a mistake than a wish.
 _ORIGIN = re.compile(r"^(?P<scheme>https?)://(?P<host>[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)"
                      r"(:(?P<port>\d{1,5}))?$")
 
-# Besides frame-ancestors: no plugins, no <base> hijack, and images only from ourselves (the chat
-# never shows external images; this stops one even if a sanitizer let it through).
-_BASE_POLICY = "object-src 'none'; base-uri 'self'; img-src 'self' data: blob:"
+# Besides frame-ancestors: everything from ourselves only. No plugins, no <base> hijack, images only
+# from ourselves (the chat never shows external images; this stops one even if a sanitizer let it
+# through), scripts and connections only to our origin. Gradio's page needs its inline config
+# script and inline styles, and evaluates the `js=` steps of events with new Function().
+_BASE_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+                "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+                "connect-src 'self'; worker-src 'self' blob:; form-action 'self'; object-src 'none'; "
+                "base-uri 'self'")
+_HIDDEN = re.compile(r"/(?:openapi\.json|docs|redoc)/?$")
+_SAFE_METHODS = ("GET", "HEAD")
 
 
 class OriginError(ValueError):
@@ -71,6 +84,17 @@ class Decision:
 _ERROR_ANCESTORS = "*"
 
 
+def same_origin(origin: str | None, hosts: list[str]) -> bool:
+    """Whether a request's Origin header names the host it was sent to (no Origin: not a browser's
+    cross-site request, e.g. a script; those go through the rate limit like anyone)."""
+    if origin is None:
+        return True
+    parts = urlsplit(origin.strip().lower())
+    if parts.scheme not in ("http", "https") or not parts.netloc:  # "null" (sandboxed frames, file://)
+        return False
+    return any(parts.netloc == h.strip().lower() for h in hosts if h.strip())
+
+
 def decide(path: str, school_id: str | None, schools: dict) -> Decision:
     """Route-level policy: which ancestors may frame `path`, or why it is refused.
 
@@ -94,20 +118,34 @@ def decide(path: str, school_id: str | None, schools: dict) -> Decision:
 
 
 class SecurityHeadersMiddleware:
-    """ASGI middleware: adds the headers to every response and answers refused requests itself.
+    """ASGI middleware: adds the headers to every response, drops CORS grants, and answers refused
+    requests itself.
 
     Plain ASGI, so Gradio's long-lived event streams pass through untouched (Starlette's
-    BaseHTTPMiddleware re-wraps every response body).
+    BaseHTTPMiddleware re-wraps every response body). Behind `trusted_proxies` reverse proxies the
+    host the browser used may arrive as X-Forwarded-Host instead of Host.
     """
 
-    def __init__(self, app, schools: dict):
-        self.app, self.schools = app, schools
+    def __init__(self, app, schools: dict, trusted_proxies: int = 0):
+        self.app, self.schools, self.trusted = app, schools, trusted_proxies
+
+    def _hosts(self, scope) -> list[str]:
+        headers = [(k.lower(), v.decode("latin-1")) for k, v in scope.get("headers", [])]
+        hosts = [v for k, v in headers if k == b"host"]
+        if self.trusted:
+            hosts += [v.split(",")[-1] for k, v in headers if k == b"x-forwarded-host"]
+        return hosts
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         decision = decide(scope["path"], (query.get("school") or [None])[0], self.schools)
+        origin = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"origin"), None)
+        if _HIDDEN.search(scope["path"]):
+            decision = Decision(error="Not found.", status=404)
+        elif scope["method"] not in _SAFE_METHODS and not same_origin(origin, self._hosts(scope)):
+            decision = Decision(error="This chat only takes questions from its own pages.", status=403)
         headers = [(k.lower().encode(), v.encode()) for k, v in security_headers(decision.ancestors).items()]
         if decision.error:
             from chatbot.web.pages import error_page
@@ -122,7 +160,8 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in ours]
+                kept = [(k, v) for k, v in message.get("headers", [])
+                        if k.lower() not in ours and not k.lower().startswith(b"access-control-")]
                 message = {**message, "headers": kept + headers}
             await send(message)
 

@@ -9,6 +9,8 @@
   run on the loop); leaving early (stop button, closed tab) sets the cancel event, which stops the
   model within one decode step.
 - `plain_answer(...)`: the whole turn as plain text, for the `chat` API endpoint.
+- `kept_question(question, max_chars)`: what is kept of a question, in the database and in the
+  session's history: cleaned, redacted, at most `max_chars` (an over-long paste is refused, not kept).
 - `StopSwitches`: a stop click reaches a turn that is running or still queued.
 """
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections import OrderedDict
 from typing import AsyncIterator, Callable, Iterator
 
 from chatbot.answers import Answer, Token
-from chatbot.guards import redact_pii
+from chatbot.guards import clean_input, redact_pii
 from chatbot.store.feedback import FeedbackSink, TurnRecord
 from chatbot.web.loading import FAILED, STARTING
 
@@ -28,11 +30,22 @@ log = logging.getLogger("chatbot.web.ui")
 _END = object()
 
 
+def kept_question(question: object, max_chars: int) -> str:
+    text = clean_input(question) if isinstance(question, str) else ""
+    if len(text) > 2 * max_chars:
+        # Redact a bounded prefix (the rest is never kept), cut at a space or newline so that a
+        # number split by the cut is only its first group ("123 45" of an SSN), never most of it.
+        cut = max(text.rfind(" ", max_chars, 2 * max_chars), text.rfind("\n", max_chars, 2 * max_chars))
+        text = text[:cut if cut > 0 else 2 * max_chars]
+    redacted = redact_pii(text).text  # redact, then cut: a cut first could hide an SSN from the redactor
+    return redacted if len(redacted) <= max_chars else redacted[:max_chars] + "…"
+
+
 def recorded_turn(pipeline, sink: FeedbackSink, turn_id: str, question: str, history: list[dict], *,
                   session_hash: str = "", school: str | None = None, lang: str = "en",
-                  cancel: threading.Event | None = None) -> Iterator[Token | Answer]:
+                  cancel: threading.Event | None = None, max_chars: int = 4000) -> Iterator[Token | Answer]:
     """`pipeline.answer` with the turn stored around it (module docstring); blocking: run it in a thread."""
-    redacted = redact_pii(question).text
+    redacted = kept_question(question, max_chars)
     safe_write(sink.start_turn, turn_id, redacted, session_hash, school, lang, pipeline.chat_model.name)
     final = None
     try:
@@ -59,14 +72,21 @@ def safe_write(write, *args) -> None:
         log.exception("could not record turn or feedback")
 
 
-def plain_answer(holder, sink: FeedbackSink, turn_id: str, message: str, session_hash: str = "") -> str:
+NOT_TEXT = "Please send your question as text."
+
+
+def plain_answer(holder, sink: FeedbackSink, turn_id: str, message: object, session_hash: str = "",
+                 max_chars: int = 4000) -> str:
     """One whole answer as plain text, stored like any other turn (the `chat` API endpoint)."""
+    if not isinstance(message, str):  # a script sent a number, a list, an object...
+        return NOT_TEXT
     pipeline = holder.pipeline
     if pipeline is None:
         return STARTING if holder.error is None else FAILED
     final = None
     try:
-        for final in recorded_turn(pipeline, sink, turn_id, message or "", [], session_hash=session_hash):
+        for final in recorded_turn(pipeline, sink, turn_id, message, [], session_hash=session_hash,
+                                   max_chars=max_chars):
             pass
     except Exception:  # the caller sees a kind message; the details go to the log
         log.exception("answer failed")

@@ -25,7 +25,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from chatbot import guards
 from chatbot.answers import Token
 from chatbot.web.render import answer_markdown, header_html, help_markdown, safe_markdown
-from chatbot.web.turns import StopSwitches, history_for_pipeline, plain_answer, recorded_turn, safe_write, stream_turn
+from chatbot.web.turns import (
+    StopSwitches, history_for_pipeline, kept_question, plain_answer, recorded_turn, safe_write, stream_turn,
+)
 from chatbot.config import Settings
 from chatbot.store.feedback import MAX_COMMENT_CHARS, FeedbackSink, new_turn_id
 from chatbot.lang import DEFAULT, LANGUAGES, OWN_NAMES
@@ -35,6 +37,7 @@ from chatbot.web.schools import embed_snippet, load_schools
 from chatbot.store.storage import NullStore
 from chatbot.web.loading import BotHolder
 from chatbot.web.pages import error_page, snippet_page
+from chatbot.web.http_limits import BodyLimitMiddleware, QuestionLimitMiddleware, client_address
 from chatbot.web.security import SecurityHeadersMiddleware
 
 log = logging.getLogger("chatbot.web.ui")
@@ -63,18 +66,22 @@ class Chat:
         self.feedback_limiter = RateLimiter(settings.rate_limit_per_minute * 3)
         self.stops = StopSwitches()
 
-    @staticmethod
-    def client(request: gr.Request | None) -> str:
-        client = getattr(request, "client", None)
-        return getattr(client, "host", None) or "unknown"
+    def client(self, request: gr.Request | None) -> str:
+        peer = getattr(getattr(request, "client", None), "host", None)
+        headers = getattr(request, "headers", None)
+        forwarded = headers.getlist("x-forwarded-for") if headers is not None else []
+        return client_address(peer, forwarded, self.settings.trusted_proxies)
 
     # -- one turn: start (instant), answer (queued, streamed), end (instant) -----------------
     def start_turn(self, message: str, chat: list, state: dict):
-        message = (message or "").strip()
+        message = message.strip() if isinstance(message, str) else ""
         if not message or state.get("pending"):
             return gr.update(), chat, state, gr.update(), gr.update(), gr.update()
-        state["pending"] = {"turn_id": new_turn_id(), "question": message}
-        chat = list(chat or []) + [{"role": "user", "content": safe_markdown(message)}]
+        # The pipeline reads the message as sent (it refuses one that is too long); the session
+        # keeps, and shows, only what the database keeps.
+        kept = kept_question(message, self.settings.max_input_chars)
+        state["pending"] = {"turn_id": new_turn_id(), "question": message, "kept": kept}
+        chat = list(chat or []) + [{"role": "user", "content": safe_markdown(kept)}]
         return (gr.update(value="", interactive=False), chat, state, gr.update(visible=False),
                 gr.update(visible=True), gr.update(interactive=False))
 
@@ -92,8 +99,6 @@ class Chat:
                 notice = s["starting"] if self.holder.error is None else s["failed"]
             elif cancel.is_set():  # stopped while waiting in line
                 notice = s["stopped"]
-            elif not self.limiter.allow(self.client(request)):
-                notice = s["busy"]
             if notice:
                 chat.append({"role": "assistant", "content": safe_markdown(notice)})
                 yield chat, state
@@ -103,7 +108,8 @@ class Chat:
             # Stored as it runs (web/turns.py): 'started' first, the complete row before it is shown.
             events = partial(recorded_turn, pipeline, self.sink, turn_id, pending["question"], history,
                              session_hash=getattr(request, "session_hash", None) or "",
-                             school=state.get("school"), lang=state["lang"], cancel=cancel)
+                             school=state.get("school"), lang=state["lang"], cancel=cancel,
+                             max_chars=self.settings.max_input_chars)
             async for event in stream_turn(events, cancel):
                 if isinstance(event, Token):
                     if not shown:
@@ -122,7 +128,7 @@ class Chat:
             stopped = "cancelled" in final.flags
             chat[-1] = {"role": "assistant", "content": answer_markdown(final.text, final.citations, s, stopped)}
             state["turns"] = state["turns"][-19:] + [
-                {"turn_id": turn_id, "question": pending["question"], "answer": final.text, "bot_index": len(chat) - 1}]
+                {"turn_id": turn_id, "question": pending["kept"], "answer": final.text, "bot_index": len(chat) - 1}]
             yield chat, state
         except Exception:  # the user sees a kind message; the details go to the log (the row says failed)
             log.exception("answer failed")
@@ -278,12 +284,11 @@ def build_blocks(chat: Chat, compact: bool, api: bool = False) -> gr.Blocks:
               [comment, comment_box, feedback_status], queue=False, **private)
         if api:
             def chat_api(message: str, request: gr.Request) -> str:
-                """One answer as plain text (what scripts and the Gradio client call)."""
-                if not chat.limiter.allow(chat.client(request)):
-                    return strings("en")["busy"]
+                """One answer as plain text (what scripts and the Gradio client call). The rate limit
+                was checked before the call was queued (http_limits.py)."""
                 # A sync handler: Gradio runs it in a worker thread, so its writes never block the loop.
                 return plain_answer(chat.holder, chat.sink, new_turn_id(), message,
-                                    getattr(request, "session_hash", None) or "")
+                                    getattr(request, "session_hash", None) or "", chat.settings.max_input_chars)
 
             gr.api(chat_api, api_name="chat", api_visibility="undocumented",
                    concurrency_limit=chat.settings.concurrency, concurrency_id="answer")
@@ -297,7 +302,12 @@ def create_app(loader: Callable[[], object], settings: Settings | None = None,
     holder = BotHolder(loader)
     chat = Chat(holder, settings, schools, feedback or NullStore())  # app.py passes the real store
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(SecurityHeadersMiddleware, schools=schools)
+    # Outermost last: headers and the same-origin rule first, then the body size, then the limit,
+    # all before Gradio parses or queues anything. The limiter is read per request (tests swap it).
+    app.add_middleware(QuestionLimitMiddleware, allow=lambda client: chat.limiter.allow(client),
+                       trusted_proxies=settings.trusted_proxies, busy=strings("en")["busy"])
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, schools=schools, trusted_proxies=settings.trusted_proxies)
     app.state.chat = chat  # tests and the storage issue reach the sink and limits through here
 
     @app.get("/healthz")
