@@ -21,6 +21,9 @@ def parse_args(argv: list[str] | None = None):
 
 def main(argv: list[str] | None = None) -> int:
     settings = parse_args(argv)
+    from chatbot.web import log_scrub
+
+    log_scrub.install()  # before uvicorn and logging make handlers: they keep the stream they get
     import uvicorn
 
     from chatbot.model import ModelError

@@ -16,8 +16,8 @@ import json
 import re
 from typing import Callable
 
-# Routes that put a job in Gradio's queue: the browser's join, and the simple API's call.
-_QUEUES = re.compile(r"/gradio_api/(?:queue/join|call/[^/]+)/?$")
+# Routes that put a job in Gradio's queue: the browser's join, and the simple API's calls (v1, v2).
+_QUEUES = re.compile(r"/gradio_api/(?:queue/join|call/(?:v2/)?[^/]+)/?$")
 
 
 def client_address(peer: str | None, forwarded_for: list[str], trusted: int) -> str:
@@ -39,11 +39,41 @@ def scope_client(scope: dict, trusted: int) -> str:
     return client_address(peer, forwarded, trusted)
 
 
-async def _respond(send, status: int, payload: dict) -> None:
+async def respond(send, status: int, payload: dict) -> None:
+    """A whole JSON response, sent by a middleware without calling the app."""
     body = json.dumps(payload).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+async def read_body(receive, max_bytes: int) -> bytes | None:
+    """The whole request body, or None if the client left or it grew past `max_bytes`."""
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        if size > max_bytes:
+            return None
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def replaying(body: bytes, receive):
+    """A `receive` that hands the app `body` (already read) and then waits for the disconnect."""
+    replayed = False
+
+    async def replay():
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
 
 
 class BodyLimitMiddleware:
@@ -56,28 +86,11 @@ class BodyLimitMiddleware:
         too_big = {"detail": f"Request too large: at most {self.max_bytes:,} bytes."}
         length = dict(scope.get("headers", [])).get(b"content-length", b"")
         if length.isdigit() and int(length) > self.max_bytes:
-            return await _respond(send, 413, too_big)
-        chunks, size = [], 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            if size > self.max_bytes:
-                return await _respond(send, 413, too_big)
-            if not message.get("more_body"):
-                break
-        body, replayed = b"".join(chunks), False
-
-        async def replay():
-            nonlocal replayed
-            if replayed:  # after the body, the app only waits for the client to go away
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+            return await respond(send, 413, too_big)
+        body = await read_body(receive, self.max_bytes)
+        if body is None:  # too big (a disconnect needs no answer, but one sent is simply dropped)
+            return await respond(send, 413, too_big)
+        await self.app(scope, replaying(body, receive), send)
 
 
 class QuestionLimitMiddleware:
@@ -89,5 +102,5 @@ class QuestionLimitMiddleware:
     async def __call__(self, scope, receive, send):
         if (scope["type"] == "http" and scope["method"] == "POST" and _QUEUES.search(scope["path"])
                 and not self.allow(scope_client(scope, self.trusted))):
-            return await _respond(send, 429, {"detail": self.busy})
+            return await respond(send, 429, {"detail": self.busy})
         return await self.app(scope, receive, send)

@@ -8,7 +8,7 @@ Who may *call* the chat is decided here too: nobody but our own pages. The widge
 from our origin, so its requests are same-origin; a request with another site's Origin that would
 change something (POST...) is refused, and no response ever carries CORS grants (Gradio would echo
 any Origin with credentials, letting any site drive the chat from its visitors' browsers). The API
-description routes are not served: they list every route to whoever asks.
+description and the file-upload routes are not served (`_HIDDEN`).
 """
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ _BASE_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-e
                 "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
                 "connect-src 'self'; worker-src 'self' blob:; form-action 'self'; object-src 'none'; "
                 "base-uri 'self'")
-_HIDDEN = re.compile(r"/(?:openapi\.json|docs|redoc)/?$")
+# Not served: the API description (it lists every route), and Gradio's routes for files and
+# recordings (the chat takes none; an open upload route is free anonymous disk space for anyone).
+_HIDDEN = re.compile(r"/(?:openapi\.json|docs|redoc|gradio_api/(?:upload|process_recording|upload_progress))/?$")
 _SAFE_METHODS = ("GET", "HEAD")
 
 

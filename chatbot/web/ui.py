@@ -37,6 +37,7 @@ from chatbot.web.schools import embed_snippet, load_schools
 from chatbot.store.storage import NullStore
 from chatbot.web.loading import BotHolder
 from chatbot.web.pages import error_page, snippet_page
+from chatbot.web.calls import CallShapeMiddleware, ErrorMiddleware
 from chatbot.web.http_limits import BodyLimitMiddleware, QuestionLimitMiddleware, client_address
 from chatbot.web.security import SecurityHeadersMiddleware
 
@@ -302,11 +303,15 @@ def create_app(loader: Callable[[], object], settings: Settings | None = None,
     holder = BotHolder(loader)
     chat = Chat(holder, settings, schools, feedback or NullStore())  # app.py passes the real store
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    # Outermost last: headers and the same-origin rule first, then the body size, then the limit,
-    # all before Gradio parses or queues anything. The limiter is read per request (tests swap it).
+    # Outermost last: headers and the same-origin rule first, then the kind 500, the body size, the
+    # rate limit and the call's shape, all before Gradio parses or queues anything. The limiter is
+    # read per request (tests swap it); `surfaces` is filled below, once the Blocks exist.
+    surfaces: dict[str, gr.Blocks] = {}
+    app.add_middleware(CallShapeMiddleware, surfaces=surfaces, max_bytes=settings.max_request_bytes)
     app.add_middleware(QuestionLimitMiddleware, allow=lambda client: chat.limiter.allow(client),
                        trusted_proxies=settings.trusted_proxies, busy=strings("en")["busy"])
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(ErrorMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, schools=schools, trusted_proxies=settings.trusted_proxies)
     app.state.chat = chat  # tests and the storage issue reach the sink and limits through here
 
@@ -341,6 +346,7 @@ def create_app(loader: Callable[[], object], settings: Settings | None = None,
         blocks = build_blocks(chat, compact, api=not compact).queue(
             api_open=False, max_size=settings.queue_size, default_concurrency_limit=settings.concurrency)
         css = [STATIC / "chat.css", STATIC / ("widget.css" if compact else "page.css")]
+        surfaces[path.rstrip("/")] = blocks
         app = gr.mount_gradio_app(app, blocks, path=path, css_paths=css, **mount)
     holder.start()
     return app, holder
