@@ -46,7 +46,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     retention = RetentionJob(store).start()
-    app, _ = create_app(lambda: build_pipeline(settings), settings, feedback=store)
+    from chatbot.store.outbox import RetryingSink
+    from chatbot.store.storage import Store
+
+    # A database outage must not lose turns: failed writes wait in order and are retried.
+    sink = RetryingSink(store) if isinstance(store, Store) else store
+    app, _ = create_app(lambda: build_pipeline(settings), settings, feedback=sink)
     print(f"Student Aid Helper on http://{settings.host}:{settings.port} (model: {settings.model})", flush=True)
     try:
         # proxy_headers off: uvicorn would believe X-Forwarded-For from any local peer; which hops to
@@ -54,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", proxy_headers=False)
     finally:
         retention.stop()
-        store.close()
+        sink.close()  # writes what still waits (and closes the store)
     return 0
 
 

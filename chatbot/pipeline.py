@@ -380,4 +380,7 @@ def build_pipeline(settings: Settings, chat_model=None, log=print) -> Pipeline:
         chat_model = load_chat_model(settings, log=log)
     entries = load_kb()
     retriever = Retriever.build(entries, load_embedder(), settings.cache_dir)
+    from chatbot.guards import safety
+
+    safety.model()  # trained once per process (seconds): here, not in the first user's answer
     return Pipeline(chat_model, settings, retriever, entries)

@@ -6,6 +6,7 @@
     sai --cases FILE     SAI / Pell estimator against the Department's test ISIRs
     retrieval ...        retrieval recall (BM25, dense, hybrid) and query latency
     safety ...           safety routing (crisis, fraud, guarantee, phishing) on the held-out table
+    load ...             N browser-like users against the real app on loopback (answered/busy/errors, latency)
 
 Each command lives in its own module and is imported only when called.
 """
@@ -22,6 +23,7 @@ COMMANDS = {
     "sai": "eval.sai:main",
     "retrieval": "eval.retrieval_eval:main",
     "safety": "eval.safety_eval:main",
+    "load": "eval.load:main",
 }
 
 if __name__ == "__main__":

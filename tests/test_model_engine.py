@@ -521,3 +521,29 @@ def test_an_error_while_finishing_one_request_does_not_kill_the_engine(exact, re
             list(bad)
     finally:
         engine.close()
+
+
+def test_when_the_engine_thread_dies_the_next_request_is_still_answered(exact, refs):
+    class ThreadKilled(BaseException):  # not an Exception: gets past every step's own guard
+        pass
+
+    engine = Engine(exact.model, exact.engine.eos_ids, max_batch=2)
+    real, died = engine._drop_ended, threading.Event()
+
+    def dies_once():
+        if not died.is_set():
+            died.set()
+            raise ThreadKilled()
+        return real()
+
+    engine._drop_ended = dies_once
+    try:
+        lost = submit(exact, refs["pell"].prompt, MAX, engine=engine).generation
+        assert died.wait(WAIT_S) and lost._finished.wait(WAIT_S), "the request in flight was never told"
+        with pytest.raises(EngineClosed):
+            list(lost)
+        fresh = submit(exact, refs["hi"].prompt, 2, engine=engine).generation
+        assert fresh._finished.wait(WAIT_S), "after its thread died the engine never served again"
+        assert_matches(exact, fresh, refs["hi"], tokens=2)
+    finally:
+        engine.close()

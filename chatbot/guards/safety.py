@@ -65,6 +65,12 @@ class Model:
         ind, indptr, norm = self._sparse(feats)
         y = np.eye(len(CLASSES))[[CLASSES.index(label) for _, label in rows]]
         row_of = np.repeat(np.arange(len(rows)), np.diff(indptr))
+        # The gradient sums each feature's rows: entries sorted by feature once, then one reduceat
+        # per step (np.add.at did the same scatter ten times slower: 6 s of the first answer).
+        order = np.argsort(ind, kind="stable")
+        by_feature, rows_by_feature = ind[order], row_of[order]
+        firsts = np.flatnonzero(np.r_[True, by_feature[1:] != by_feature[:-1]])
+        features_present = by_feature[firsts]
         self.w = np.zeros((len(self.index), len(CLASSES)))
         self.b = np.zeros(len(CLASSES))
         seen = np.full_like(self.w, 1e-8)
@@ -72,7 +78,7 @@ class Model:
             p = _softmax_rows(self._logits(ind, indptr, norm))
             g = (p - y) / len(rows)
             grad = np.zeros_like(self.w)
-            np.add.at(grad, ind, (g * norm)[row_of])
+            grad[features_present] = np.add.reduceat((g * norm)[rows_by_feature], firsts, axis=0)
             grad += L2 * self.w
             seen += grad ** 2
             self.w -= RATE * grad / np.sqrt(seen)

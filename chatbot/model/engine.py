@@ -21,6 +21,7 @@ from __future__ import annotations
 import atexit
 import collections
 import inspect
+import logging
 import threading
 import time
 import weakref
@@ -32,6 +33,7 @@ from transformers.cache_utils import DynamicCache
 from chatbot.model.batch_cache import BatchCache
 from chatbot.model.generation import Generation
 
+log = logging.getLogger("chatbot.model.engine")
 IDLE_EXIT_S = 2.0  # an idle scheduler thread ends, so an engine nobody uses can be freed
 
 
@@ -128,6 +130,25 @@ class Engine:
 
     # -- the scheduler thread --------------------------------------------------------------------
     def _loop(self) -> None:
+        try:
+            self._serve()
+        except BaseException as exc:  # the thread itself dies (outside a step's guard; SystemExit...)
+            log.error("the generation engine's thread died; starting a fresh one", exc_info=exc)
+            with self._wake:
+                # What was running has unknown state: it fails. What waits is served by a new thread.
+                dying = [*self.prefilling, *self.running]
+                self.prefilling.clear()
+                self.running.clear()
+                self.kv.reset()
+                self._looping = bool(self.waiting) and not self._closing
+                if self._looping:
+                    self._thread = threading.Thread(target=self._loop, name="engine", daemon=True)
+                    self._thread.start()
+            error = exc if isinstance(exc, Exception) else EngineClosed("the generation engine stopped mid-answer")
+            for request in dying:
+                request.generation.finish(error)
+
+    def _serve(self) -> None:
         while True:
             with self._wake:
                 if not self._closing and not self._busy():
