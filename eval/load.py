@@ -100,7 +100,7 @@ async def run_load(base: str, args) -> dict:
     started = time.monotonic()
     tasks = [asyncio.create_task(one_user(base, n, plan, args, random.Random(args.seed * 7919 + n), outcomes))
              for n, plan in enumerate(plans)]
-    done, pending = await asyncio.wait(tasks, timeout=args.seconds)
+    _, pending = await asyncio.wait(tasks, timeout=args.seconds)
     for task in pending:
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)
@@ -134,14 +134,12 @@ def summarize(outcomes: list, planned: int, wall: float, args) -> dict:
 
 def table(summary: dict, model: str) -> str:
     s = summary
-    return "\n".join([
-        "| model | users x questions | answered | busy | errors | unfinished | first text p50 / p95 (s) | "
-        "whole answer p50 / p95 (s) | answered/s |",
-        "|---|---|---|---|---|---|---|---|---|",
-        f"| {model} | {s['users']} x {s['questions_per_user']} | {s['answered']} | {s['busy']} | {s['errors']} | "
-        f"{s['unfinished']} | {s['ttft_p50_s']} / {s['ttft_p95_s']} | {s['answer_p50_s']} / {s['answer_p95_s']} | "
-        f"{s['answered_per_s']} |",
-    ])
+    header = ("| model | users x questions | answered | busy | errors | unfinished | first text p50 / p95 (s) | "
+              "whole answer p50 / p95 (s) | answered/s |")
+    row = (f"| {model} | {s['users']} x {s['questions_per_user']} | {s['answered']} | {s['busy']} | {s['errors']} | "
+           f"{s['unfinished']} | {s['ttft_p50_s']} / {s['ttft_p95_s']} | {s['answer_p50_s']} / {s['answer_p95_s']} | "
+           f"{s['answered_per_s']} |")
+    return "\n".join([header, "|---|---|---|---|---|---|---|---|---|", row])
 
 
 def _free_port() -> int:

@@ -55,7 +55,7 @@ def launch(folder: Path, **settings: str) -> RunningApp:
         wait_http(app.base + "/healthz", 200, proc=proc)
     except AssertionError:
         proc.kill()
-        raise AssertionError(f"the app did not start:\n{app.log_text()[-3000:]}")
+        raise AssertionError(f"the app did not start:\n{app.log_text()[-3000:]}") from None
     return app
 
 
