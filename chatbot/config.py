@@ -44,6 +44,10 @@ class Settings:
     port: int = 7860
     cache_dir: Path = field(default_factory=default_cache_dir)
     max_new_tokens: int = 256
+    # Whether the model phrases knowledge answers (each sentence then checked against the passages)
+    # or the checked passage is shown as it is: on | off | auto (on, except for a model whose drafts
+    # are known to fail the check: the embedded one, see chatbot/model/local.py).
+    draft: str = "auto"
     temperature: float = 0.0
     generation_timeout_s: float = 60.0
     max_batch_size: int = 16  # requests decoded together by the engine; more wait in its queue
@@ -83,6 +87,8 @@ class Settings:
             raise ConfigError("model must not be empty: use 'embedded', a local folder or a hub id")
         if not 1 <= self.port <= 65535:
             raise ConfigError(f"port must be between 1 and 65535, got {self.port}")
+        if self.draft not in ("on", "off", "auto"):
+            raise ConfigError(f"draft must be on, off or auto, got {self.draft!r}")
         if self.max_new_tokens < 1:
             raise ConfigError(f"max_new_tokens must be at least 1, got {self.max_new_tokens}")
         if not 0.0 <= self.temperature <= 2.0:

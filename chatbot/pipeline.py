@@ -77,6 +77,7 @@ class Pipeline:
         # `prompt | chat_model` either way.
         self.chat_model = as_chat_model(chat_model)
         self.settings = settings or Settings()
+        self.drafts = {"on": True, "off": False}.get(self.settings.draft, getattr(chat_model, "draft_by_default", True))
         self.retriever = retriever
         self.entries = {e.id: e for e in (entries or (retriever.entries if retriever else []))}
         self.today = today
@@ -286,6 +287,11 @@ class Pipeline:
         hits = fitting(result.hits, message.facts)
         sources = [h.entry.body for h in hits] + [h.entry.title for h in hits]
         source_words = content_words(" ".join(sources))
+        if not self.drafts:  # the checked passage itself, at once (no draft to wait for)
+            text = finish(drop_verdict(fallback_text(hits)), hits, turn.lang)
+            yield Token(text)
+            yield Answer(text, [hits[0].citation], "answer", True, turn.flags + ["passage"])
+            return
         variables = self.answer_variables(turn.text, turn.lang, hits, history, today)
         accepted: list[str] = []
         draft_ok, finish_reason = True, None

@@ -161,3 +161,11 @@ def test_embedded_model_works_as_a_langchain_chat_model(embedded_model):
     chain = ChatPromptTemplate.from_messages([("human", "{q}")]) | LocalChatModel(engine=embedded_model, max_new_tokens=12)
     pieces = [c.content for c in chain.stream({"q": "What is a grant?"})]
     assert len(pieces) > 1 and "".join(pieces).strip()
+
+
+def test_the_embedded_model_is_not_asked_to_draft_by_default(embedded_model):
+    # Its drafts failed the grounding gate on every real-dev question measured (local.py says so).
+    from chatbot.pipeline import Pipeline
+
+    assert embedded_model.draft_by_default is False
+    assert Pipeline(embedded_model).drafts is False

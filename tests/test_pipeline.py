@@ -59,6 +59,23 @@ def make(retriever):
 
 @pytest.mark.slow
 class TestWithFakeModel:
+    def test_with_drafts_off_the_checked_passage_is_shown_at_once_and_the_model_never_asked(self, retriever):
+        model = RecordingModel(FakeChatModel())
+        pipeline = Pipeline(model, Settings(draft="off"), retriever, today=TODAY)
+        answer, streamed = run(pipeline, "when is the fafsa due for 2026-27?")
+        assert answer.route == "answer" and answer.grounded and "passage" in answer.flags
+        assert "June 30, 2027" in answer.text and streamed == [answer.text]
+        assert numbers_are_in_citations(answer, retriever) and model.seen == []
+
+    def test_auto_drafts_unless_the_model_says_its_drafts_fail_the_check(self, retriever):
+        class Failing(FakeChatModel):
+            draft_by_default = False  # what the embedded model says (chatbot/model/local.py)
+
+        assert not Pipeline(Failing(), Settings(), retriever).drafts
+        assert Pipeline(Failing(), Settings(draft="on"), retriever).drafts
+        assert Pipeline(FakeChatModel(), Settings(), retriever).drafts
+        assert not Pipeline(FakeChatModel(), Settings(draft="off"), retriever).drafts
+
     def test_knowledge_answer_is_cited_and_grounded(self, make, retriever):
         answer, _ = run(make(), "when is the fafsa due for 2026-27?")
         assert answer.route == "answer" and answer.citations
