@@ -48,6 +48,10 @@ class Settings:
     # or the checked passage is shown as it is: on | off | auto (on, except for a model whose drafts
     # are known to fail the check: the embedded one, see chatbot/model/local.py).
     draft: str = "auto"
+    # With --model openai:URL (chatbot/model/server.py): the model name to request (empty: the first
+    # the server lists) and how often a failed request is retried, with backoff, before giving up.
+    served_model: str = ""
+    server_retries: int = 2
     temperature: float = 0.0
     generation_timeout_s: float = 60.0
     max_batch_size: int = 16  # requests decoded together by the engine; more wait in its queue
@@ -87,6 +91,8 @@ class Settings:
             raise ConfigError("model must not be empty: use 'embedded', a local folder or a hub id")
         if not 1 <= self.port <= 65535:
             raise ConfigError(f"port must be between 1 and 65535, got {self.port}")
+        if self.server_retries < 0:
+            raise ConfigError(f"server_retries must be 0 or more, got {self.server_retries}")
         if self.draft not in ("on", "off", "auto"):
             raise ConfigError(f"draft must be on, off or auto, got {self.draft!r}")
         if self.max_new_tokens < 1:

@@ -1,7 +1,7 @@
 """A per-client sliding-window rate limit (requests per minute), in memory.
 
 One process serves the app, so a dict of recent request times per client is enough; keys are the
-client's address (uvicorn puts the real address there when a trusted proxy sends X-Forwarded-For).
+client's address as `http_limits.client_address` reads it (the peer, or a trusted proxy's hop).
 """
 from __future__ import annotations
 

@@ -318,7 +318,13 @@ def create_app(loader: Callable[[], object], settings: Settings | None = None,
     @app.get("/healthz")
     def healthz() -> JSONResponse:
         if holder.pipeline is not None:
-            return JSONResponse({"status": "ok", "model": holder.pipeline.chat_model.name})
+            model = holder.pipeline.chat_model
+            # A model behind a server (chatbot/model/server.py) can be down while we are up: then
+            # this replica cannot answer, and a load balancer should stop sending it people.
+            problem = model.health() if callable(getattr(model, "health", None)) else None
+            if problem:
+                return JSONResponse({"status": "backend down", "model": model.name, "detail": problem}, status_code=503)
+            return JSONResponse({"status": "ok", "model": model.name})
         if holder.error is not None:
             return JSONResponse({"status": "error", "detail": holder.error}, status_code=503)
         return JSONResponse({"status": "loading"}, status_code=503)
