@@ -51,7 +51,17 @@ def main(argv: list[str] | None = None) -> int:
 
     # A database outage must not lose turns: failed writes wait in order and are retried.
     sink = RetryingSink(store) if isinstance(store, Store) else store
-    app, _ = create_app(lambda: build_pipeline(settings), settings, feedback=sink)
+    limiter = None
+    if settings.rate_limit_store == "database":
+        if not isinstance(store, Store):
+            print("error: rate_limit_store = database needs the store on (CHATBOT_STORAGE=on)", file=sys.stderr)
+            return 2
+        from chatbot.store.rate_limits import SharedRateLimiter
+        from chatbot.web.ratelimit import RateLimiter
+
+        limiter = SharedRateLimiter(store.engine, settings.rate_limit_per_minute,
+                                    fallback=RateLimiter(settings.rate_limit_per_minute))
+    app, _ = create_app(lambda: build_pipeline(settings), settings, feedback=sink, limiter=limiter)
     print(f"Student Aid Helper on http://{settings.host}:{settings.port} (model: {settings.model})", flush=True)
     try:
         # proxy_headers off: uvicorn would believe X-Forwarded-For from any local peer; which hops to

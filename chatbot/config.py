@@ -59,6 +59,9 @@ class Settings:
     max_input_chars: int = 4000
     # Public-use limits of the web app (chatbot/web/ui.py).
     rate_limit_per_minute: int = 20  # questions per client address per minute
+    # memory: each process counts alone; database: every replica on the same database shares one
+    # count per client (chatbot/store/rate_limits.py).
+    rate_limit_store: str = "memory"
     queue_size: int = 64  # people who may wait in line per surface (page, widget) before "busy"
     concurrency: int = 16  # answers generated at once per surface (the engine batches them)
     # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the peer
@@ -101,6 +104,8 @@ class Settings:
             raise ConfigError(f"temperature must be between 0 and 2, got {self.temperature}")
         if self.max_input_chars < 100:
             raise ConfigError(f"max_input_chars must be at least 100, got {self.max_input_chars}")
+        if self.rate_limit_store not in ("memory", "database"):
+            raise ConfigError(f"rate_limit_store must be memory or database, got {self.rate_limit_store!r}")
         if self.trusted_proxies < 0:
             raise ConfigError(f"trusted_proxies must be 0 or more, got {self.trusted_proxies}")
         if self.max_request_bytes < 16_384:

@@ -91,7 +91,21 @@ def _v1_create_tables(conn: Connection) -> None:
     metadata.create_all(conn, tables=[turns, feedback])
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_create_tables]  # index 0 -> version 1
+def define_rate_table(metadata: MetaData) -> Table:
+    """Questions per client and minute, shared by every app replica (chatbot/store/rate_limits.py)."""
+    return Table(
+        "rate_hits", metadata,
+        Column("client", String(32), primary_key=True),  # a hash of the address, never the address
+        Column("minute", Integer, primary_key=True, autoincrement=False),  # Unix time // 60
+        Column("hits", Integer, nullable=False),
+    )
+
+
+def _v2_rate_hits(conn: Connection) -> None:
+    define_rate_table(MetaData()).create(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_create_tables, _v2_rate_hits]  # index 0 -> version 1
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _VERSION_TABLE = define_tables(MetaData())[0]

@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Callable
@@ -100,7 +101,8 @@ class QuestionLimitMiddleware:
         self.app, self.allow, self.trusted, self.busy = app, allow, trusted_proxies, busy
 
     async def __call__(self, scope, receive, send):
-        if (scope["type"] == "http" and scope["method"] == "POST" and _QUEUES.search(scope["path"])
-                and not self.allow(scope_client(scope, self.trusted))):
-            return await respond(send, 429, {"detail": self.busy})
+        if scope["type"] == "http" and scope["method"] == "POST" and _QUEUES.search(scope["path"]):
+            # In a thread: with replicas the limit is a database round trip (store/rate_limits.py).
+            if not await asyncio.to_thread(self.allow, scope_client(scope, self.trusted)):
+                return await respond(send, 429, {"detail": self.busy})
         return await self.app(scope, receive, send)

@@ -297,11 +297,13 @@ def build_blocks(chat: Chat, compact: bool, api: bool = False) -> gr.Blocks:
 
 
 def create_app(loader: Callable[[], object], settings: Settings | None = None,
-               feedback: FeedbackSink | None = None) -> tuple[FastAPI, BotHolder]:
+               feedback: FeedbackSink | None = None, limiter=None) -> tuple[FastAPI, BotHolder]:
     settings = settings or Settings()
     schools = load_schools(settings.schools_dir)  # a broken profile stops start-up with every problem listed
     holder = BotHolder(loader)
     chat = Chat(holder, settings, schools, feedback or NullStore())  # app.py passes the real store
+    if limiter is not None:  # app.py: the limit shared by the replicas (rate_limit_store = database)
+        chat.limiter = limiter
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     # Outermost last: headers and the same-origin rule first, then the kind 500, the body size, the
     # rate limit and the call's shape, all before Gradio parses or queues anything. The limiter is

@@ -43,6 +43,7 @@ class RunningApp:
 
 
 def launch(folder: Path, **settings: str) -> RunningApp:
+    folder.mkdir(parents=True, exist_ok=True)
     port, db, log = free_port(), folder / "chat.db", folder / "app.log"
     env = {**os.environ, "CHATBOT_DATA_DIR": str(folder / "data"), "CHATBOT_STORAGE": "on",
            "CHATBOT_DATABASE_URL": f"sqlite:///{db}", "PYTHONUNBUFFERED": "1",
