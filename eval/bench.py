@@ -195,9 +195,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--write-prompts", type=Path, help="save the prompts built from --dataset here and stop")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=ROOT / "out" / "bench")
+    parser.add_argument("--backend", help="openai:URL: benchmark that model server instead (eval/bench_server.py)")
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.baseline_requests < 1:
         parser.error("--rounds and --baseline-requests must be at least 1")
+    if args.backend:
+        if not args.backend.startswith("openai:"):
+            parser.error("--backend takes openai:URL (an OpenAI-compatible server)")
+        from eval import bench_server
+
+        return bench_server.main(args)
 
     from dataclasses import replace
 

@@ -104,3 +104,17 @@ def test_a_dead_server_is_reported_and_a_restarted_one_used_again_without_restar
     finally:
         server.kill()
         store.close()
+
+
+def test_the_benchmark_runs_against_the_server(server, tmp_path):
+    import json
+
+    from tests.conftest import run_cli
+
+    result = run_cli("-m", "eval", "bench", "--backend", "openai:" + server.url, "--users", "1,2",
+                     "--new-tokens", "4-8", "--baseline-requests", "1", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads((tmp_path / "bench.json").read_text())
+    assert [row["users"] for row in report["users"]] == [1, 2]
+    assert all(row["requests"] == row["users"] and row["aggregate_tokens_per_s"] > 0 for row in report["users"])
+    assert "| 2 | 2 |" in (tmp_path / "bench.md").read_text()

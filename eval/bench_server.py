@@ -1,0 +1,118 @@
+"""`python -m eval bench --backend openai:URL`: the engine benchmark against a model server.
+
+The same real answer prompts (system prompt + 3 retrieved passages + a dev-set question, as the
+pipeline builds them) go to the server through the app's own backend (chatbot/model/server.py),
+streamed, N users at once for each N in --users; the baseline is the same requests one at a time.
+The table has the same columns as the in-process engine's, so the two can be set side by side.
+Servers do not all honour "ignore end of turn", so answers end where the model ends them: compare
+tokens/s, not token counts. Prompt lengths are estimated (4 characters a token): the server's
+tokenizer is not ours.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def answer_messages(dataset: Path, char_range: tuple[int, int]) -> list[list[dict]]:
+    """The pipeline's answer prompts (as chat messages) for the dataset's answerable questions."""
+    from chatbot.config import Settings
+    from chatbot.lang import detect
+    from chatbot.model.fake import FakeChatModel
+    from chatbot.pipeline import build_pipeline
+
+    pipeline = build_pipeline(Settings(), chat_model=FakeChatModel(), log=lambda *_: None)
+    found_messages, seen = [], set()
+    for line in dataset.read_text().splitlines():
+        case = json.loads(line) if line.strip() else None
+        if not case or case.get("expect") != "answer" or case.get("history") or case["question"] in seen:
+            continue
+        seen.add(case["question"])
+        lang = detect(case["question"])
+        found = pipeline.retriever.search(case["question"], k=3, lang=lang, today=date.today())
+        if found.found:
+            messages = pipeline.answer_messages(case["question"], lang, found.hits, [], date.today())
+            if char_range[0] <= sum(len(m["content"]) for m in messages) <= char_range[1]:
+                found_messages.append(messages)
+    if not found_messages:
+        raise SystemExit("no answer prompt in the --prompt-tokens range")
+    return found_messages
+
+
+def one_request(model, messages: list[dict], new_tokens: int) -> dict:
+    record = {"submitted": time.perf_counter(), "token_times": []}
+    for chunk in model.bind(max_new_tokens=new_tokens).stream([(m["role"], m["content"]) for m in messages]):
+        if chunk.text:
+            record["token_times"].append(time.perf_counter())
+    record["ended"] = time.perf_counter()
+    return record
+
+
+def run_users(model, work: list[tuple[list[dict], int]], users: int, rounds: int) -> tuple[list[dict], float]:
+    records, errors = [], []
+    start = threading.Barrier(users)
+
+    def user(index: int) -> None:
+        start.wait()
+        for round_ in range(rounds):
+            messages, new_tokens = work[(index * rounds + round_) % len(work)]
+            try:
+                records.append(one_request(model, messages, new_tokens))
+            except Exception as exc:  # reported below: a benchmark with failed requests means nothing
+                errors.append(exc)
+
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise RuntimeError(f"{len(errors)} request(s) failed, first: {errors[0]!r}")
+    return records, max(r["ended"] for r in records) - min(r["submitted"] for r in records)
+
+
+def main(args) -> int:
+    import random
+    from dataclasses import replace
+
+    from chatbot.config import settings_from_args
+    from chatbot.model.server import load_server_model
+    from eval.bench_stats import summarize, users_table
+
+    settings = replace(settings_from_args(args), model=args.backend)
+    model = load_server_model(settings, log=log)
+    chars = (args.prompt_tokens[0] * 4, args.prompt_tokens[1] * 4)
+    prompts = answer_messages(args.dataset, chars)
+    log(f"{len(prompts)} answer prompts of ~{args.prompt_tokens[0]}-{args.prompt_tokens[1]} tokens")
+    rng = random.Random(args.seed)
+    count = max(max(args.users) * args.rounds, args.baseline_requests)
+    work = [(prompts[i % len(prompts)], rng.randint(*args.new_tokens)) for i in range(count)]
+    one_request(model, work[0][0], 4)  # warm-up
+    log(f"baseline: {args.baseline_requests} requests one at a time")
+    records, wall = run_users(model, work[: args.baseline_requests], 1, args.baseline_requests)
+    baseline = summarize(records, wall)
+    rows = []
+    for users in args.users:
+        log(f"{users} concurrent user(s) x {args.rounds} round(s)")
+        records, wall = run_users(model, work, users, args.rounds)
+        rows.append({"users": users, **summarize(records, wall)})
+    text = "\n".join([f"# Server benchmark: {model.model_name} at {args.backend}", "",
+                      f"Prompts: {len(prompts)} real answer prompts (median {statistics.median(sum(len(m['content']) for m in p) for p in prompts) / 4:.0f} "
+                      f"tokens, estimated); up to {args.new_tokens[0]}-{args.new_tokens[1]} new tokens; the baseline is "
+                      "the same requests one at a time (its row is labelled like the engine's).", "",
+                      users_table(rows, baseline)]) + "\n"
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.json").write_text(json.dumps({"backend": args.backend, "model": model.model_name,
+                                                     "baseline": baseline, "users": rows}, indent=2))
+    (args.out / "bench.md").write_text(text)
+    print(text)
+    return 0
