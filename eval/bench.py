@@ -50,14 +50,11 @@ def parse_users(text: str) -> list[int]:
     return users
 
 
-def answer_prompts(chat, settings, token_range: tuple[int, int], dataset: Path,
-                   write_to: Path | None = None) -> list[list[int]]:
-    """Token ids of the answer prompts the pipeline builds for the dev set's answerable questions."""
+def dataset_messages(pipeline, dataset: Path):
+    """The answer prompt (chat messages) the pipeline builds for each answerable question, once each."""
     from chatbot.lang import detect
-    from chatbot.pipeline import build_pipeline
 
-    pipeline = build_pipeline(settings, chat_model=chat, log=lambda *_: None)
-    prompts, seen, saved = [], set(), []
+    seen = set()
     for line in dataset.read_text().splitlines():
         case = json.loads(line) if line.strip() else None
         if not case or case.get("expect") != "answer" or case.get("history") or case["question"] in seen:
@@ -65,9 +62,18 @@ def answer_prompts(chat, settings, token_range: tuple[int, int], dataset: Path,
         seen.add(case["question"])
         lang = detect(case["question"])
         found = pipeline.retriever.search(case["question"], k=3, lang=lang, today=date.today())
-        if not found.found:
-            continue
-        messages = pipeline.answer_messages(case["question"], lang, found.hits, [], date.today())
+        if found.found:
+            yield pipeline.answer_messages(case["question"], lang, found.hits, [], date.today())
+
+
+def answer_prompts(chat, settings, token_range: tuple[int, int], dataset: Path,
+                   write_to: Path | None = None) -> list[list[int]]:
+    """Token ids of the answer prompts the pipeline builds for the dev set's answerable questions."""
+    from chatbot.pipeline import build_pipeline
+
+    pipeline = build_pipeline(settings, chat_model=chat, log=lambda *_: None)
+    prompts, saved = [], []
+    for messages in dataset_messages(pipeline, dataset):
         ids = chat.encode_chat(messages)
         if token_range[0] <= len(ids) <= token_range[1]:
             prompts.append(ids)
@@ -99,8 +105,9 @@ def _record(gen) -> dict:
             "finish": gen.finish_reason}
 
 
-def run_users(chat, work: list[tuple[list[int], int]], users: int, rounds: int) -> tuple[list[dict], float]:
-    """`users` threads, each sending `rounds` requests back to back through the engine."""
+def run_threads(send, work: list[tuple], users: int, rounds: int) -> tuple[list[dict], float]:
+    """`users` threads start together, each sending `rounds` requests back to back; `send(prompt,
+    new_tokens)` makes one request and returns its record ({"submitted", "token_times", "ended"})."""
     records: list[dict] = []
     errors: list[BaseException] = []
     start = threading.Barrier(users)
@@ -110,11 +117,7 @@ def run_users(chat, work: list[tuple[list[int], int]], users: int, rounds: int) 
         for round_ in range(rounds):
             prompt, new_tokens = work[(index * rounds + round_) % len(work)]
             try:
-                gen = chat.stream_ids(prompt, max_new_tokens=new_tokens, ignore_eos=True,
-                                      repetition_penalty=PENALTY, timeout_s=NO_TIMEOUT_S)
-                for _ in gen:
-                    pass
-                records.append(_record(gen))
+                records.append(send(prompt, new_tokens))
             except BaseException as exc:  # reported, and the run fails below
                 errors.append(exc)
 
@@ -126,6 +129,18 @@ def run_users(chat, work: list[tuple[list[int], int]], users: int, rounds: int) 
     if errors:
         raise RuntimeError(f"{len(errors)} request(s) failed, first: {errors[0]!r}")
     return records, _wall(records)
+
+
+def run_users(chat, work: list[tuple[list[int], int]], users: int, rounds: int) -> tuple[list[dict], float]:
+    """Through the engine: every request streams `new_tokens` tokens (end of turn ignored)."""
+    def send(prompt, new_tokens):
+        gen = chat.stream_ids(prompt, max_new_tokens=new_tokens, ignore_eos=True,
+                              repetition_penalty=PENALTY, timeout_s=NO_TIMEOUT_S)
+        for _ in gen:
+            pass
+        return _record(gen)
+
+    return run_threads(send, work, users, rounds)
 
 
 def run_sequential(chat, work: list[tuple[list[int], int]]) -> tuple[list[dict], float]:

@@ -13,9 +13,7 @@ from __future__ import annotations
 import json
 import statistics
 import sys
-import threading
 import time
-from datetime import date
 from pathlib import Path
 
 
@@ -26,23 +24,13 @@ def log(message: str) -> None:
 def answer_messages(dataset: Path, char_range: tuple[int, int]) -> list[list[dict]]:
     """The pipeline's answer prompts (as chat messages) for the dataset's answerable questions."""
     from chatbot.config import Settings
-    from chatbot.lang import detect
     from chatbot.model.fake import FakeChatModel
     from chatbot.pipeline import build_pipeline
+    from eval.bench import dataset_messages
 
     pipeline = build_pipeline(Settings(), chat_model=FakeChatModel(), log=lambda *_: None)
-    found_messages, seen = [], set()
-    for line in dataset.read_text().splitlines():
-        case = json.loads(line) if line.strip() else None
-        if not case or case.get("expect") != "answer" or case.get("history") or case["question"] in seen:
-            continue
-        seen.add(case["question"])
-        lang = detect(case["question"])
-        found = pipeline.retriever.search(case["question"], k=3, lang=lang, today=date.today())
-        if found.found:
-            messages = pipeline.answer_messages(case["question"], lang, found.hits, [], date.today())
-            if char_range[0] <= sum(len(m["content"]) for m in messages) <= char_range[1]:
-                found_messages.append(messages)
+    found_messages = [m for m in dataset_messages(pipeline, dataset)
+                      if char_range[0] <= sum(len(part["content"]) for part in m) <= char_range[1]]
     if not found_messages:
         raise SystemExit("no answer prompt in the --prompt-tokens range")
     return found_messages
@@ -58,26 +46,9 @@ def one_request(model, messages: list[dict], new_tokens: int) -> dict:
 
 
 def run_users(model, work: list[tuple[list[dict], int]], users: int, rounds: int) -> tuple[list[dict], float]:
-    records, errors = [], []
-    start = threading.Barrier(users)
+    from eval.bench import run_threads
 
-    def user(index: int) -> None:
-        start.wait()
-        for round_ in range(rounds):
-            messages, new_tokens = work[(index * rounds + round_) % len(work)]
-            try:
-                records.append(one_request(model, messages, new_tokens))
-            except Exception as exc:  # reported below: a benchmark with failed requests means nothing
-                errors.append(exc)
-
-    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise RuntimeError(f"{len(errors)} request(s) failed, first: {errors[0]!r}")
-    return records, max(r["ended"] for r in records) - min(r["submitted"] for r in records)
+    return run_threads(lambda messages, new_tokens: one_request(model, messages, new_tokens), work, users, rounds)
 
 
 def main(args) -> int:

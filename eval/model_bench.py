@@ -3,6 +3,8 @@
 Loads the embedded model (or --model) once per quantization in this process and reports load time,
 weight memory, time to first token and decode tokens/s, with the ratio against the first
 quantization listed (the baseline, run in the same process). Also prints the process's peak RSS.
+With llama-cpp-python installed (optional, bench only: see LLAMA_CPP_HINT) the same model's shipped
+GGUF through llama.cpp is one more row, the reference the CPU path is measured against.
 `--fresh-cache` first converts the embedded GGUF into an empty cache to time the one-off preparation.
 """
 from __future__ import annotations
@@ -52,6 +54,38 @@ def bench_one(settings, tokens: int, runs: int) -> dict:
     }
 
 
+LLAMA_CPP_HINT = ("pip install --no-deps llama-cpp-python==0.3.36 (bench only; it compiles llama.cpp, "
+                  "~10 minutes on 2 cores)")
+
+
+def bench_llama_cpp(tokens: int, runs: int) -> dict | None:
+    """The same model's shipped GGUF (Q4_1) through llama.cpp, greedy, all cores: the comparison row
+    the CPU path is measured against. None when llama-cpp-python is not installed."""
+    try:
+        from llama_cpp import Llama
+    except ImportError:
+        return None
+    import os
+
+    from chatbot.model.embedded import embedded_gguf
+
+    started = time.perf_counter()
+    llm = Llama(model_path=str(embedded_gguf()), n_ctx=2048, n_threads=os.cpu_count(), verbose=False)
+    load_s = time.perf_counter() - started
+    llm.create_chat_completion(PROMPT, max_tokens=4, temperature=0)  # warm-up
+    rates, ttfts = [], []
+    for _ in range(runs):
+        start, times = time.perf_counter(), []
+        for chunk in llm.create_chat_completion(PROMPT, max_tokens=tokens, temperature=0, stream=True):
+            if chunk["choices"][0]["delta"].get("content"):
+                times.append(time.perf_counter())
+        ttfts.append(times[0] - start)
+        rates.append((len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else float("nan"))
+    return {"quantization": "llama.cpp Q4_1 (GGUF)", "layers": {}, "load_s": round(load_s, 2),
+            "weights_mb": round(embedded_gguf().stat().st_size / 2**20, 1), "ttft_s": round(statistics.median(ttfts), 3),
+            "tokens_per_s": round(statistics.median(rates), 1), "peak_rss_mb_after": round(peak_rss_mb(), 1)}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval modelbench", description=__doc__)
     add_model_flags(parser)
@@ -60,6 +94,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--fresh-cache", action="store_true", help="time the one-off GGUF conversion too")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--no-llama-cpp", action="store_true", help="leave out the llama.cpp comparison row")
     args = parser.parse_args(argv)
     quants = [q.strip() for q in args.quantizations.split(",") if q.strip()]
     bad = [q for q in quants if q not in QUANTIZATIONS]
@@ -78,6 +113,9 @@ def main(argv: list[str]) -> int:
             report["prepare_s"] = round(time.perf_counter() - started, 1)
     for quant in quants:
         report["results"].append(bench_one(replace(base, quantization=quant), args.tokens, args.runs))
+    llama_cpp = bench_llama_cpp(args.tokens, args.runs) if base.model == "embedded" and not args.no_llama_cpp else None
+    if llama_cpp is not None:
+        report["results"].append(llama_cpp)
     baseline = report["results"][0]
     print(f"model={base.model} new_tokens={args.tokens} runs={args.runs} (median)")
     if "prepare_s" in report:
@@ -87,6 +125,8 @@ def main(argv: list[str]) -> int:
     for r in report["results"]:
         ratio = r["tokens_per_s"] / baseline["tokens_per_s"]
         print(f"| {r['quantization']} | {r['load_s']} | {r['weights_mb']} | {r['ttft_s']} | {r['tokens_per_s']} | {ratio:.2f}x | {r['peak_rss_mb_after']} |")
+    if llama_cpp is None and base.model == "embedded" and not args.no_llama_cpp:
+        print(f"(llama.cpp comparison row skipped: {LLAMA_CPP_HINT})")
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2))
     return 0

@@ -7,8 +7,9 @@ box). This is LangChain's own `ChatOpenAI`, adapted to what the pipeline binds f
 engine: `max_new_tokens` becomes `max_tokens`, `repetition_penalty` is dropped (not an OpenAI
 parameter; servers reject unknown fields), and `cancel` (the stop button) ends the stream, which
 closes the HTTP response so the server stops generating. Connection errors, 429 and 5xx are retried
-with backoff by the OpenAI client (`max_retries`); what still fails reaches the pipeline, which
-shows the checked passage instead of a draft. `health()` is what `/healthz` reports.
+with backoff by the OpenAI client (`max_retries`); what still fails raises, and the student gets the
+web layer's kind "something went wrong" with the turn stored as failed. `health()` is what
+`/healthz` reports.
 
 Which model to ask for: the `served_model` setting, else the first the server lists. The API key
 comes only from the environment (CHATBOT_OPENAI_API_KEY, else OPENAI_API_KEY; servers on one's own
@@ -20,7 +21,6 @@ import json
 import os
 import threading
 import time
-import urllib.error
 import urllib.request
 from typing import Any, Iterator
 
