@@ -54,8 +54,8 @@ def bench_one(settings, tokens: int, runs: int) -> dict:
     }
 
 
-LLAMA_CPP_HINT = ("pip install --no-deps llama-cpp-python==0.3.36 (bench only; it compiles llama.cpp, "
-                  "~10 minutes on 2 cores)")
+LLAMA_CPP_HINT = ("pip install llama-cpp-python==0.3.36 (bench only; an sdist that compiles llama.cpp, "
+                  "about 5 minutes on 2 cores)")
 
 
 def bench_llama_cpp(tokens: int, runs: int) -> dict | None:
