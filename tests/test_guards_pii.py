@@ -237,3 +237,9 @@ def test_redaction_time_grows_linearly_with_the_number_of_matches(unit):
 
     small, large = seconds(5000), seconds(40000)
     assert large <= 16 * small, f"5,000 chars {small * 1e3:.1f} ms, 40,000 chars {large * 1e3:.1f} ms"
+
+
+def test_a_dashed_ssn_followed_by_k_is_not_read_as_money():
+    # Found by tests/security/test_fuzz.py: "1000 k" looked like thousands of dollars.
+    assert redact_pii("my ssn 123-45-6789 k thx").text == "my ssn [SSN removed] k thx"
+    assert redact_pii("I make 100 10 1000 dollars").text == "I make 100 10 1000 dollars"

@@ -220,8 +220,10 @@ _DETECTORS: list[tuple[str, re.Pattern, object]] = [
      lambda m, t: _luhn(re.sub(r"\D", "", re.match(r"[\d -]+", m.group()).group().strip(" -")))),
     ("routing", re.compile(rf"{_DIGITS_START}\d{{9}}{_DIGITS_END}"),
      lambda m, t: _near(_ROUTING_KW, t, m.start(), m.end(), 30, 0) and _aba(m.group())),
+    # Dashes or dots make it an SSN whatever follows ("123-45-6789 k" is no amount); only the
+    # space-separated form can be money ("$123 45 6789" never, but "100 10 1000 dollars" reads so).
     ("ssn", re.compile(rf"{_DIGITS_START}\d{{3}}(\s?[-.]\s?|\s)\d{{2}}\1\d{{4}}{_DIGITS_END}"),
-     lambda m, t: not _is_money(t, m.start(), m.end())),
+     lambda m, t: bool(m.group(1).strip()) or not _is_money(t, m.start(), m.end())),
     ("account", re.compile(rf"\b(?:bank\s+)?(?:account|acct|acc|cuenta|checking|savings|ahorros|cheques)\b"
                            rf"(?:\s*(?:number|num|no\.?|nbr|n[úu]mero|\#|is|es|was|de|del|:|=|-))*\s*"
                            rf"(?P<v>\d(?:[ -]?\d){{5,16}}){_DIGITS_END}", re.I),
