@@ -39,7 +39,7 @@ from chatbot.lang import DEFAULT, PROMPT_NAMES, detect
 from chatbot.model.chat_model import as_chat_model
 from chatbot.prompts import chat_template, render, reply
 from chatbot.replies import Replies, finish, refusal_name, unique
-from chatbot.understand import sentences, understand
+from chatbot.understand import is_question, sentences, understand
 
 # Placeholders like "[SSN removed]", and the words that introduced them ("my ssn is"), say nothing
 # about the question: "my ssn is ... can you check my status" matched the entry on having no SSN.
@@ -181,7 +181,9 @@ class Pipeline:
             # even trying anymore." was answered as a part: "I couldn't find a reliable answer"); when
             # every sentence is, the question is mixed into one ("...being alive, how do i appeal").
             asked = " ".join(s for s in sentences(turn.text) if guards.classify(s).reason != "crisis") or turn.text
-            if not guards.asks_about_aid(turn.text):
+            # A question that only a borderline guess called crisis is answered too (988 still first).
+            borderline_question = is_question(turn.text) and not guards.crisis_certain(turn.text)
+            if not guards.asks_about_aid(turn.text) and not borderline_question:
                 return crisis
             rest = _final(self._knowledge(replace(turn, text=asked), history, session, today, None))
             if rest.route != "answer":

@@ -159,6 +159,15 @@ class TestWithFakeModel:
         # The crisis sentences are not answered as questions of their own.
         assert "couldn't find a reliable answer" not in answer.text and "**" not in answer.text
 
+    def test_a_borderline_crisis_verdict_on_a_question_still_answers_it_after_988(self, make):
+        # The learned model put 0.21 on crisis (its threshold is 0.2; nothing else in it is a warning
+        # sign): 988 first, as always, and then the answer the student came for.
+        answer, _ = run(make(), "What if I live with a relative or family friend?")
+        assert answer.route == "redirect" and answer.text.index("988") < answer.text.index("dependent")
+        assert len(answer.citations) >= 2
+        certain, _ = run(make(), "i want to kill myself, what's the point?")
+        assert "988" in certain.text and [c.id for c in certain.citations] == ["help-crisis-988"]
+
     def test_a_question_about_ones_own_record_gets_a_person_not_a_general_passage(self, make):
         answer, _ = run(make(), "how much do i still owe on my parent plus loans?")
         assert answer.route == "redirect" and answer.text.startswith("That depends on your own situation")

@@ -18,8 +18,8 @@ from __future__ import annotations
 from chatbot.guards.grounding import Fact, Grounding, extract_facts, grounding_check
 from chatbot.guards.input import check_length, clean_input, injection_signals, neutralize
 from chatbot.guards.pii import PLACEHOLDERS, WARN_KINDS, PiiMatch, Redaction, find_pii, pii_echo, redact_pii
-from chatbot.guards.routing import RouteDecision, asks_about_aid, classify
+from chatbot.guards.routing import RouteDecision, asks_about_aid, classify, crisis_certain
 
-__all__ = ["asks_about_aid", "PLACEHOLDERS", "Fact", "Grounding", "PiiMatch", "Redaction", "RouteDecision", "WARN_KINDS", "check_length",
+__all__ = ["asks_about_aid", "crisis_certain", "PLACEHOLDERS", "Fact", "Grounding", "PiiMatch", "Redaction", "RouteDecision", "WARN_KINDS", "check_length",
            "classify", "clean_input", "extract_facts", "find_pii", "grounding_check",
            "injection_signals", "neutralize", "pii_echo", "redact_pii"]

@@ -226,6 +226,14 @@ def classify(text: str, safety_model: "safety.Model | None" = None) -> RouteDeci
     return decision
 
 
+def crisis_certain(text: str) -> bool:
+    """A crisis verdict that is not a borderline guess: a crisis pattern, a warning-sign cue, or the
+    learned model sure of it. The pipeline answers the question of a borderline one after the 988
+    line ("What if I live with a relative or family friend?" scored 0.21 and got 988 and nothing else)."""
+    folded = _fold(text)
+    return bool(CRISIS.search(folded) or safety.CUES.search(folded)) or safety.model().scores(text)["crisis"] >= safety.SURE
+
+
 def _classify(folded: str) -> RouteDecision:
     signals = injection_signals(folded)
     if BLOCKING_SIGNALS.intersection(signals):
