@@ -287,13 +287,13 @@ class Pipeline:
             yield self.replies.answer("abstain", turn.lang, "abstain", turn.flags + ["low-confidence"])
             return
         hits = fitting(result.hits, message.facts)
-        sources = [h.entry.body for h in hits] + [h.entry.title for h in hits]
-        source_words = content_words(" ".join(sources))
         if not self.drafts:  # the checked passage itself, at once (no draft to wait for)
-            text = finish(drop_verdict(fallback_text(hits)), hits, turn.lang)
+            text = _checked_passage(hits, turn.lang)
             yield Token(text)
             yield Answer(text, [hits[0].citation], "answer", True, turn.flags + ["passage"])
             return
+        sources = [h.entry.body for h in hits] + [h.entry.title for h in hits]
+        source_words = content_words(" ".join(sources))
         variables = self.answer_variables(turn.text, turn.lang, hits, history, today)
         accepted: list[str] = []
         draft_ok, finish_reason = True, None
@@ -333,14 +333,13 @@ class Pipeline:
         draft = "".join(accepted).strip()
         flags = list(turn.flags)
         if not draft_ok or not accepted or not _states_key_facts(draft, hits[0].entry.body):
-            text, citations, grounded = drop_verdict(fallback_text(hits)), [hits[0].citation], False
+            text, citations, grounded = _checked_passage(hits, turn.lang), [hits[0].citation], False
             flags.append("fallback")
         else:
-            text, grounded = draft, True
+            text, grounded = finish(draft, hits, turn.lang), True
             citations = [h.citation for h in hits if support_ratio(draft, content_words(h.entry.body)) >= 0.3] or [hits[0].citation]
             if finish_reason == "length":
                 flags.append("truncated")
-        text = finish(text, hits, turn.lang)
         if not accepted:
             yield Token(text)  # nothing was shown yet: stream the grounded answer now
         yield Answer(text, unique(citations), "answer", grounded, flags)
@@ -358,6 +357,11 @@ def _answer_prompt() -> str:
     from chatbot.prompts import prompt_text
 
     return prompt_text("answer")
+
+
+def _checked_passage(hits, lang: str) -> str:
+    """The top passage as the answer: what is shown without a draft, or when the draft failed."""
+    return finish(drop_verdict(fallback_text(hits)), hits, lang)
 
 
 def _final(events) -> Answer:

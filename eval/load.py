@@ -29,7 +29,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from eval.load_client import Session, event_ids
+from eval.load_client import Outcome, Session, event_ids
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -86,9 +86,7 @@ async def one_user(base: str, n: int, plan: list[str], args, rng: random.Random,
                 outcomes.append(_error(question, type(exc).__name__))
 
 
-def _error(question: str, why: str):
-    from eval.load_client import Outcome
-
+def _error(question: str, why: str) -> Outcome:
     return Outcome(question, "error", why=why)
 
 
@@ -151,16 +149,16 @@ def _free_port() -> int:
 
 
 def launch(model: str, folder: Path, extra_env: dict | None = None) -> tuple[str, subprocess.Popen]:
-    """`app.py --model MODEL` on a free loopback port, storing turns in `folder`; returns once healthy."""
+    """`app.py --model MODEL` on a free loopback port, turns in `folder`/chat.db (SQLite), its output
+    in `folder`/app.log; returns once healthy. Also what tests/security starts its app with."""
     import urllib.request
 
     port = _free_port()
     env = {**os.environ, "CHATBOT_DATA_DIR": str(folder / "data"), "CHATBOT_STORAGE": "on",
-           "CHATBOT_DATABASE_URL": f"sqlite:///{folder / 'chat.db'}", "CHATBOT_TRUSTED_PROXIES": "1",
-           **(extra_env or {})}
-    log = (folder / "app.log").open("w")
-    proc = subprocess.Popen([sys.executable, "app.py", "--model", model, "--port", str(port)], cwd=ROOT,
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+           "CHATBOT_DATABASE_URL": f"sqlite:///{folder / 'chat.db'}", "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+    with (folder / "app.log").open("w") as log:  # the child keeps its own handle
+        proc = subprocess.Popen([sys.executable, "app.py", "--model", model, "--port", str(port)], cwd=ROOT,
+                                env=env, stdout=log, stderr=subprocess.STDOUT)
     base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 300
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -181,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     proc, folder = None, None
     if args.model:
         folder = Path(tempfile.mkdtemp(prefix="chatbot-load-"))
-        base, proc = launch(args.model, folder)
+        base, proc = launch(args.model, folder, {"CHATBOT_TRUSTED_PROXIES": "1"})  # an address per user
         print(f"started the app ({args.model}) at {base}; log in {folder / 'app.log'}", file=sys.stderr)
     else:
         base = args.url.rstrip("/")

@@ -267,6 +267,14 @@ def find_pii(text: str) -> list[PiiMatch]:
     # One flag per character: checking a candidate costs its own length, not the number of earlier
     # matches (a paste of thousands of numbers was quadratic and froze the server).
     claimed = bytearray(len(text) + 1)
+
+    def take(start: int, end: int, kind: str | None) -> None:
+        taken.append((start, end, kind))
+        claimed[start:end] = b"\1" * (end - start)
+
+    def free(start: int, end: int) -> bool:
+        return claimed.find(1, start, end) < 0
+
     text = _Scanned(text)
     present = {kind: bool(rx.search(text)) for kind, rx in _NEEDS.items()}
     for kind, pattern, accept in _DETECTORS:
@@ -278,18 +286,16 @@ def find_pii(text: str) -> list[PiiMatch]:
             start, end = m.span(group)
             if keep_punct:    # keep the user's sentence punctuation
                 end = start + len(m.group(group).rstrip(_TRAILING.replace("!", "")))
-            if claimed.find(1, start, end) < 0 and (accept is None or accept(m, text)):
-                taken.append((start, end, kind and _relabel(kind, text, start, end)))
-                claimed[start:end] = b"\1" * (end - start)
+            if free(start, end) and (accept is None or accept(m, text)):
+                take(start, end, kind and _relabel(kind, text, start, end))
     # Dates of birth: a date (any format the grounding parser reads) right after a birth keyword.
     keywords = list(_DOB_KW.finditer(text))
     dates = [f for f in extract_facts(text) if f.kind == "date"] if keywords else []
     starts = [f.start for f in dates]  # in reading order
     for kw in keywords:
         for f in dates[bisect.bisect_left(starts, kw.end()) : bisect.bisect_right(starts, kw.end() + 25)]:
-            if claimed.find(1, f.start, f.end) < 0:
-                taken.append((f.start, f.end, "dob"))
-                claimed[f.start:f.end] = b"\1" * (f.end - f.start)
+            if free(f.start, f.end):
+                take(f.start, f.end, "dob")
     return [PiiMatch(k, text[s:e], s, e) for s, e, k in sorted(taken) if k is not None]
 
 

@@ -113,10 +113,13 @@ class Engine:
             request.generation.has_producer = True
             self.waiting.append(request)
             if not self._looping:
-                self._looping = True
-                self._thread = threading.Thread(target=self._loop, name="engine", daemon=True)
-                self._thread.start()
+                self._start_thread()
             self._wake.notify()
+
+    def _start_thread(self) -> None:  # holding self._wake
+        self._looping = True
+        self._thread = threading.Thread(target=self._loop, name="engine", daemon=True)
+        self._thread.start()
 
     def close(self) -> None:
         with self._wake:
@@ -134,19 +137,12 @@ class Engine:
             self._serve()
         except BaseException as exc:  # the thread itself dies (outside a step's guard; SystemExit...)
             log.error("the generation engine's thread died; starting a fresh one", exc_info=exc)
+            # What was running has unknown state: it fails. What waits is served by a new thread.
+            self._fail_all(exc if isinstance(exc, Exception) else EngineClosed("the generation engine stopped mid-answer"))
             with self._wake:
-                # What was running has unknown state: it fails. What waits is served by a new thread.
-                dying = [*self.prefilling, *self.running]
-                self.prefilling.clear()
-                self.running.clear()
-                self.kv.reset()
-                self._looping = bool(self.waiting) and not self._closing
-                if self._looping:
-                    self._thread = threading.Thread(target=self._loop, name="engine", daemon=True)
-                    self._thread.start()
-            error = exc if isinstance(exc, Exception) else EngineClosed("the generation engine stopped mid-answer")
-            for request in dying:
-                request.generation.finish(error)
+                self._looping = False
+                if self.waiting and not self._closing:
+                    self._start_thread()
 
     def _serve(self) -> None:
         while True:

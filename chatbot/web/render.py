@@ -30,15 +30,10 @@ def safe_markdown(text: str) -> str:
     return _AUTOLINK.sub(lambda m: m.group() + "\\", text).replace("@", "\\@")
 
 
-def _label(text: str) -> str:
-    """Text safe inside a Markdown link label."""
-    return safe_markdown(text)
-
-
 def _link(label: str, url: str | None, title: str) -> str:
     if not url or not _URL.match(url):
-        return _label(label)
-    return f'[{_label(label)}]({url} "{escape(title, quote=True)}")'
+        return safe_markdown(label)
+    return f'[{safe_markdown(label)}]({url} "{escape(title, quote=True)}")'
 
 
 def citations_markdown(citations: list[Citation], s: dict) -> str:
@@ -48,7 +43,7 @@ def citations_markdown(citations: list[Citation], s: dict) -> str:
     # Two entries can cite the same page; one link to it is enough.
     unique = list({(c.title, c.url): c for c in citations}.values())  # first occurrence's position
     for i, c in enumerate(unique, 1):
-        years = s["all_years"] if c.award_year in ("", "all") else s["award_year"].format(years=_label(c.award_year))
+        years = s["all_years"] if c.award_year in ("", "all") else s["award_year"].format(years=safe_markdown(c.award_year))
         lines.append(f"{i}. {_link(c.title, c.url, s['opens_new_tab'])} ({years})")
     return "\n".join(lines)
 
@@ -69,17 +64,17 @@ def help_markdown(school: School | None, s: dict) -> str:
         lines.append(s["help_your_school"])
     else:
         c = school.contact
-        lines.append(s["help_school"].format(office=_label(c.office), school=_label(school.name)))
+        lines.append(s["help_school"].format(office=safe_markdown(c.office), school=safe_markdown(school.name)))
         details = []
         if c.phone:
             digits = re.sub(r"[^0-9+]", "", c.phone)
-            details.append(f"{s['help_phone']}: [{_label(c.phone)}](tel:{digits})")
+            details.append(f"{s['help_phone']}: [{safe_markdown(c.phone)}](tel:{digits})")
         if c.email:
-            details.append(f"{s['help_email']}: [{_label(c.email)}](mailto:{c.email})")
+            details.append(f"{s['help_email']}: [{safe_markdown(c.email)}](mailto:{c.email})")
         if c.url:
             details.append(f"{s['help_website']}: {_link(c.url, c.url, s['opens_new_tab'])}")
         if c.hours:
-            details.append(f"{s['help_hours']}: {_label(c.hours)}")
+            details.append(f"{s['help_hours']}: {safe_markdown(c.hours)}")
         lines += [f"- {d}" for d in details]
     lines += ["", s["help_federal"], "", s["help_crisis"]]
     return "\n".join(lines)

@@ -43,9 +43,11 @@ def kept_question(question: object, max_chars: int) -> str:
 
 def recorded_turn(pipeline, sink: FeedbackSink, turn_id: str, question: str, history: list[dict], *,
                   session_hash: str = "", school: str | None = None, lang: str = "en",
-                  cancel: threading.Event | None = None, max_chars: int = 4000) -> Iterator[Token | Answer]:
-    """`pipeline.answer` with the turn stored around it (module docstring); blocking: run it in a thread."""
-    redacted = kept_question(question, max_chars)
+                  cancel: threading.Event | None = None, max_chars: int = 4000,
+                  kept: str | None = None) -> Iterator[Token | Answer]:
+    """`pipeline.answer` with the turn stored around it (module docstring); blocking: run it in a thread.
+    `kept`: the question's `kept_question`, when the caller already has it (the page shows it)."""
+    redacted = kept if kept is not None else kept_question(question, max_chars)
     safe_write(sink.start_turn, turn_id, redacted, session_hash, school, lang, pipeline.chat_model.name)
     final = None
     try:

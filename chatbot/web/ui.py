@@ -61,9 +61,10 @@ THEME = gr.themes.Default(
 class Chat:
     """Everything the handlers share: the bot, settings, schools, limits and the feedback sink."""
 
-    def __init__(self, holder: BotHolder, settings: Settings, schools: dict, sink: FeedbackSink):
+    def __init__(self, holder: BotHolder, settings: Settings, schools: dict, sink: FeedbackSink, limiter=None):
         self.holder, self.settings, self.schools, self.sink = holder, settings, schools, sink
-        self.limiter = RateLimiter(settings.rate_limit_per_minute)
+        # app.py may pass the limit shared by the replicas (rate_limit_store = database).
+        self.limiter = limiter or RateLimiter(settings.rate_limit_per_minute)
         self.feedback_limiter = RateLimiter(settings.rate_limit_per_minute * 3)
         self.stops = StopSwitches()
 
@@ -110,7 +111,7 @@ class Chat:
             events = partial(recorded_turn, pipeline, self.sink, turn_id, pending["question"], history,
                              session_hash=getattr(request, "session_hash", None) or "",
                              school=state.get("school"), lang=state["lang"], cancel=cancel,
-                             max_chars=self.settings.max_input_chars)
+                             kept=pending["kept"])
             async for event in stream_turn(events, cancel):
                 if isinstance(event, Token):
                     if not shown:
@@ -301,9 +302,7 @@ def create_app(loader: Callable[[], object], settings: Settings | None = None,
     settings = settings or Settings()
     schools = load_schools(settings.schools_dir)  # a broken profile stops start-up with every problem listed
     holder = BotHolder(loader)
-    chat = Chat(holder, settings, schools, feedback or NullStore())  # app.py passes the real store
-    if limiter is not None:  # app.py: the limit shared by the replicas (rate_limit_store = database)
-        chat.limiter = limiter
+    chat = Chat(holder, settings, schools, feedback or NullStore(), limiter)  # app.py passes the real store
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     # Outermost last: headers and the same-origin rule first, then the kind 500, the body size, the
     # rate limit and the call's shape, all before Gradio parses or queues anything. The limiter is

@@ -5,17 +5,13 @@ may reach the log), turns go to a SQLite file the tests read column by column.
 """
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-
-from tests.conftest import ROOT, free_port, wait_http
 
 
 @dataclass
@@ -43,21 +39,15 @@ class RunningApp:
 
 
 def launch(folder: Path, **settings: str) -> RunningApp:
+    """The app with the fake model, turns in `folder`/chat.db; `settings` as CHATBOT_<NAME> values."""
+    from eval.load import launch as start
+
     folder.mkdir(parents=True, exist_ok=True)
-    port, db, log = free_port(), folder / "chat.db", folder / "app.log"
-    env = {**os.environ, "CHATBOT_DATA_DIR": str(folder / "data"), "CHATBOT_STORAGE": "on",
-           "CHATBOT_DATABASE_URL": f"sqlite:///{db}", "PYTHONUNBUFFERED": "1",
-           **{f"CHATBOT_{k.upper()}": v for k, v in settings.items()}}
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "app.py", "--model", "fake", "--port", str(port)],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    app = RunningApp(f"http://127.0.0.1:{port}", proc, log, db)
     try:
-        wait_http(app.base + "/healthz", 200, proc=proc)
-    except AssertionError:
-        proc.kill()
-        raise AssertionError(f"the app did not start:\n{app.log_text()[-3000:]}") from None
-    return app
+        base, proc = start("fake", folder, {f"CHATBOT_{k.upper()}": v for k, v in settings.items()})
+    except RuntimeError as exc:
+        raise AssertionError(f"the app did not start ({exc}):\n{(folder / 'app.log').read_text()[-3000:]}") from None
+    return RunningApp(base, proc, folder / "app.log", folder / "chat.db")
 
 
 def stop(app: RunningApp) -> None:
