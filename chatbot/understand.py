@@ -39,6 +39,9 @@ _FILLER = frozenset("""a an the and or but if of to in on at for from by with as
 i me my we our you your they them he she his her do does did can could will would should have has had so just
 what how when where why who which any there here also then still like really about get got im i'm whats
 y o de la el los las que en un una es mi mis por para con se lo le como cuando donde cual cuanto puedo""".split())
+# A bracketed or verbless scrap beside a question ("(FSEOG)", "For California residents.") names what
+# the question is about: "How much can I get through this grant program? (FSEOG)" lost the program.
+MAX_SCRAP_WORDS = 3
 MIN_OWN_WORDS = 6  # a first question with fewer content words borrows the sentence before it
 # A later question borrows the one before only when it points back at it ("is it fixed?"): measured,
 # "is the rate fixed?" alone finds the rate entry, and with the loan-limit question before it does not.
@@ -130,9 +133,22 @@ def understand(text: str, lang: str = "en") -> Message:
             query = f"{all_sentences[n - 1]} {question}"
         elif previous is not None and short and _POINTS_BACK.search(fold(question)):
             query = f"{parts[0].text} {question}"  # "and do I pay it back in school?": "it" is the first topic
+        scraps = [c for c in (_scrap(all_sentences, n - 1), _scrap(all_sentences, n + 1)) if c and c not in query]
+        query = " ".join([query, *scraps])
         parts.append(Part(question, _with_facts(query, facts)))
         previous = question
     return Message(tuple(parts), facts, dropped=max(0, len(asked) - MAX_PARTS))
+
+
+def _scrap(all_sentences: list[str], n: int) -> str:
+    """Sentence n when it is a short bracketed or question-less scrap that names a topic, else ""."""
+    if not 0 <= n < len(all_sentences):
+        return ""
+    s = all_sentences[n]
+    bracketed = s.startswith("(") and s.rstrip(".").endswith(")")
+    if is_question(s) or not (bracketed or len(s.split()) <= MAX_SCRAP_WORDS) or not content_words(s):
+        return ""
+    return s.strip("().")
 
 
 # Words that mark an entry as written for the other side of a fact the user stated.

@@ -322,3 +322,23 @@ def test_never_asks_for_ssn_passwords_or_account_numbers():
     texts += [t.text for t in turns]
     assert not [t for t in texts if FORBIDDEN.search(t)]
     assert "6789" not in turns[0].text and "123" not in turns[0].text
+
+
+@pytest.mark.parametrize("message, shown", [
+    # Homework-style questions from public Q&A pages: balance, rate and the term asked for.
+    ("Consider a student loan of 25000 at a fixed APR of 6% for 15 years calculate the monthly payment", ["$210.96"]),
+    ("You will have $32,800 in student loans. The interest rate is 4.5%. If you want this debt paid in full within "
+     "five years, how much must you pay each month?", ["$611.49"]),
+    ("A student loan of $25,000 with an APR of 6% for 20 years. What if you pay the loan off in 10 years instead "
+     "of 20?", ["20 years, per month: $179.11", "10 years, per month: $277.55"]),
+    ("quiero pagar un préstamo de $10,000 al 5% en 5 años, ¿cuánto pago al mes?", ["$188.71"]),
+])
+def test_repayment_over_the_term_the_user_chose(message, shown):
+    turn = calc_turn(message, [], "repayment", YEAR, "es" if "quiero" in message else "en")
+    assert not turn.missing, turn.text
+    for s in shown:
+        assert s in turn.text
+
+
+def test_time_already_paid_is_not_a_term():
+    assert "term_years" not in extract("I've been paying for 5 years and owe 20k at 6%").values

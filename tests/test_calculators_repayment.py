@@ -69,3 +69,19 @@ def test_results_are_labelled_estimates_with_sources():
     r = pay(agi=40000, dependents=0)
     assert r.estimate_note.startswith("Estimate")
     assert {c.id for c in r.sources} >= {"repay-plans-2026", "repay-rap"}
+
+
+def test_chosen_terms_replace_the_plan_and_need_no_loan_date():
+    # Textbook values: $25,000 at 6% over 15, 20 and 10 years.
+    v = repayment({"balance": 25000, "interest_rate": 6, "term_years": [15]}).values
+    assert v["term_1_monthly"] == 210.96 and v["term_1_years"] == 15 and "standard_monthly" not in v
+    v = repayment({"balance": 25000, "interest_rate": 6, "term_years": "20, 10"}).values
+    assert (v["term_1_monthly"], v["term_2_monthly"]) == (179.11, 277.55)
+    assert v["term_1_total_paid"] > v["term_2_total_paid"]
+
+
+@pytest.mark.parametrize("term", [0, 41, "forever"])
+def test_chosen_term_out_of_range(term):
+    with pytest.raises(CalcInputError) as e:
+        repayment({"balance": 25000, "interest_rate": 6, "term_years": [term]})
+    assert e.value.field == "term_years"

@@ -56,3 +56,19 @@ def test_facts_the_user_gave_are_kept_and_pick_the_right_side():
     assert conflicts("Loan limits for a dependent undergraduate", facts)
     assert not conflicts("Loan limits for an independent undergraduate", facts)
     assert conflicts("Graduate loan limits", {"year_in_school": "first-year"})
+
+
+@pytest.mark.parametrize("message, word", [
+    ("How much money can I get through this grant program? (FSEOG)", "FSEOG"),   # an aid-office FAQ heading
+    ("What if you are undocumented? (California)", "California"),
+    ("Is a certain GPA required? (for a Federal Pell Grant)", "Pell"),
+])
+def test_a_bracketed_scrap_names_the_topic(message, word):
+    (part,) = understand(message).parts
+    assert word in part.query and part.text.endswith("?")
+
+
+def test_a_sentence_beside_a_question_that_stands_alone_is_not_attached():
+    message = "My parents both work at the hospital. How much Pell Grant money could a full-time student with a low SAI get?"
+    (part,) = understand(message).parts
+    assert "hospital" not in part.query

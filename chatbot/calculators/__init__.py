@@ -83,6 +83,7 @@ CALCULATORS: dict[str, Calculator] = {
         "balance": "total loan balance entering repayment",
         "interest_rate": "interest rate in percent (e.g. 6.39)",
         "new_loans": "loans made on or after July 1, 2026 (yes/no): Tiered Standard instead of 10-year Standard",
+        "term_years": "a term the borrower chose, in years, or several (e.g. 10, 20) (optional; replaces the plan)",
         "parent_plus": "these are Parent PLUS loans (optional)",
         "agi": "adjusted gross income, for RAP (optional)",
         "dependents": "number of dependents, for RAP (optional)",

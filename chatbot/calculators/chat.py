@@ -123,7 +123,7 @@ def _assume_defaults(name: str, fields: dict, notes: dict) -> set[str]:
     A payment from a balance and a rate: the Standard 10-year plan (loans made before July 1, 2026),
     with the Tiered Standard payment for newer loans stated next to it."""
     if name == "repayment" and not _empty(fields.get("balance")) and not _empty(fields.get("interest_rate")) \
-            and _empty(fields.get("new_loans")):
+            and _empty(fields.get("new_loans")) and _empty(fields.get("term_years")):
         fields["new_loans"] = "no"
         return {"new_loans"}
     if name != "pell" or _empty(fields.get("sai")) or _empty(fields.get("award_year")):
@@ -289,8 +289,8 @@ def _needed(name: str, f: dict) -> list[str]:
     if name == "loan-limits":
         under = ["year_in_school", "dependency"] if f.get("level") == "undergraduate" else []
         return ["level"] + under + ["enrollment"]
-    if name == "repayment":
-        return ["balance", "interest_rate", "new_loans"]
+    if name == "repayment":  # a term the user chose needs no plan, so not when the loans were made
+        return ["balance", "interest_rate"] + ([] if f.get("term_years") else ["new_loans"])
     if name == "dependency":
         need = []
         for q in data("dependency")["questions"]:   # the form's order; the first "yes" settles it

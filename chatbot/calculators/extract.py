@@ -17,6 +17,7 @@ from chatbot import award_year as ay
 from chatbot.calculators.fields import (AMT, WORDS, WORDY_CODES, AFTER_GAP, AMOUNT, AMOUNT_KEYS, BARE_CODE, BIRTH, CHOICES,
                                  COUNTS, ENROLL_PERCENT, FLAGS, HEDGES, HINTS, MONTHLY, NEGATION, NO_COUNT, NONE_OF,
                                  NOT_AMOUNTS, NOT_MARRIED, PARENT, PERCENT, RANGE, SELF, STATE_CODE, STATE_NAME, STATES,
+                                 TERM, TERM_ALSO, term_years,
                                  WHO, WHO_CHOICES, YES_NO_WORDS, normalize)
 
 
@@ -108,6 +109,7 @@ def extract(text: str, *, default_who: str = "student", current_year: str | None
     if m := BIRTH.search(t.low):
         ex.values["birth_year"] = int(m["y"])
         t.blank(*m.span())
+    _terms(t, ex)                                # before NOT_AMOUNTS blanks "15 years"
     for m in NOT_AMOUNTS.finditer(t.low):
         t.blank(*m.span())
     _ranges(t)
@@ -192,6 +194,22 @@ def _amounts(t: _Text, ex: Extracted, default_who: str) -> None:
             if note:
                 ex.notes[key] = note
             t.blank(*span)
+
+
+def _terms(t: _Text, ex: Extracted) -> None:
+    """Repayment terms the user chose, in years (1-40), in the order given: "over 20 years ... in 10"."""
+    terms = []
+    for m in TERM.finditer(t.low):
+        n = term_years(next(g for g in (m["n"], m["m"], m["o"], m["p"]) if g))
+        if 1 <= n <= 40:
+            terms.append(n)
+            t.blank(*m.span())
+            if also := TERM_ALSO.match(t.low, m.end()) or TERM_ALSO.match(t.low, m.end() + 1):
+                if 1 <= (k := term_years(also["n"])) <= 40:
+                    terms.append(k)
+                    t.blank(*also.span())
+    if terms:
+        ex.values["term_years"] = list(dict.fromkeys(terms))[:3]
 
 
 def _counts(t: _Text, ex: Extracted) -> None:

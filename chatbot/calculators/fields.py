@@ -43,7 +43,8 @@ AMOUNT_KEYS: dict[str, tuple[str, str | None]] = {
     "agi": (r"\bagi\b|adjusted gross income|ingreso bruto ajustado", None),
     "income": (r"\b(?:make|makes|made|earn|earns|earned|income|salary|wages|earnings|gano|ganan|ganamos|ingresos?"
                r"|sueldo|salario)\b", None),
-    "balance": (r"\bowe\b|\bbalance\b|\bdebo\b|\bsaldo\b|\bdeuda\b|payments? on(?: a| my)?\b",
+    "balance": (r"\bowe\b|\bbalance\b|\bdebo\b|\bsaldo\b|\bdeuda\b|payments? on(?: a| my)?\b|\bloans? of\b"
+                r"|\bprestamo de\b",
                 r"(?:in|of) (?:federal |student |direct )*(?:loans?|debt)\b|\bbalance\b|(?:en|de) (?:prestamos|deuda)"),
     "borrowed": (r"\bborrowed\b|pedi prestado", None),
     "cash": (r"\bsavings\b|\bcash\b|\bahorros\b", r"(?:in|of) (?:savings|cash|the bank)|(?:en|de) ahorros"),
@@ -124,6 +125,26 @@ NOT_AMOUNTS = re.compile(
     r"|\b(?:i'?m|i am|age|aged|tengo)\s+\d{1,2}\b(?:\s*(?:years? old|yo|anos))?|\b\d{1,2}\s*(?:years? old|y/?o)\b"
     r"|\$?\d+(?:\.\d+)?\s*(?:/\s*h\w*|an hour|per hour)"
     r"|\b(?:in|before|after|since|by) (?:19|20)\d\d\b")
+# A repayment term the user chose ("for 15 years", "paid in full within five years", "a 10-year period",
+# "in 10 years instead of 20"): the level payment over that term is computed as asked. "I've been paying
+# for 5 years" is time already spent, not a term.
+_TERM_N = r"(?P<n>\d{1,2}|" + "|".join(w for w in WORDS if len(w) > 2) + r"|fifteen|twenty|twenty-five|thirty)"
+_TERM_WORDS = {"fifteen": 15, "twenty": 20, "twenty-five": 25, "thirty": 30}
+TERM = re.compile(
+    r"(?<!been paying )(?<!been paying it )(?<!paid )(?<!worked )(?<!working )"
+    r"\b(?:for|over|within|in|across|durante|en|a)\s+(?:a\s+|the\s+next\s+|un\s+|un plazo de\s+)?" + _TERM_N +
+    r"[\s-]*(?:years?|yrs?|anos)\b(?! old| ago)"
+    r"|\b" + _TERM_N.replace("?P<n>", "?P<m>") + r"[\s-]*(?:years?|yr)[\s-]+(?:term|period|plan|payoff|repayment)\b"
+    r"|\b(?:term|period|plazo) of\s+" + _TERM_N.replace("?P<n>", "?P<o>") + r"\s*(?:years?|yrs?)\b"
+    r"|\bplazo de\s+" + _TERM_N.replace("?P<n>", "?P<p>") + r"\s*anos\b")
+TERM_ALSO = re.compile(r"\b(?:instead of|rather than|versus|vs\.?|or|en lugar de|o)\s+" + _TERM_N +
+                       r"(?:\s*(?:years?|anos))?\b(?!\s*%|\s*k\b|,\d)")
+
+
+def term_years(word: str) -> int:
+    return int(word) if word.isdigit() else _TERM_WORDS.get(word, WORDS.get(word, 0))
+
+
 # Never read, never kept: SSN-shaped and long account-like digit runs (the pipeline's guard warns about them).
 SENSITIVE = re.compile(r"\b\d{3}([- ])\d{2}\1\d{4}\b|(?<![\d,.$])\d{9,}(?!\d|,\d)|\b\d{4}-\d{4}-\d{4}-\d{1,7}\b")
 PARENT = re.compile(r"\b(?:parents?'?s?|mom'?s?|mother'?s?|dad'?s?|father'?s?|step(?:mom|dad|parents?)|they|their"

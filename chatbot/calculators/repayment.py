@@ -5,6 +5,8 @@
 
 - Standard plan: fixed payments over 10 years (loans made before July 1, 2026).
 - Tiered Standard plan: fixed payments over 10-25 years by balance (loans made from July 1, 2026).
+- A term the borrower chose (`term_years`: "pay it off in 5 years", a textbook's "6% for 15 years"):
+  the level payment over each term given, instead of a plan's (any federal loan may be paid faster).
 - Repayment Assistance Plan (RAP, from July 1, 2026): a percent of AGI by income band, less $50 a
   month per dependent, at least $10 a month. Parent PLUS loans cannot use RAP.
 All figures are estimates: the servicer computes the real payment.
@@ -72,10 +74,43 @@ def _dependents(fields: Mapping[str, Any], steps: list[str]) -> int:
     return deps
 
 
+def _terms(value: Any) -> list[int]:
+    """`term_years`: one term or several ("10, 20" or a list), each 1-40 years."""
+    if value in (None, "", []):
+        return []
+    items = value if isinstance(value, (list, tuple)) else str(value).replace(";", ",").split(",")
+    return [checks.integer("term_years", item, lo=1, hi=40) for item in items if str(item).strip()][:3]
+
+
+def _chosen_terms(balance: Decimal, rate: Decimal, terms: list[int], spec: dict) -> CalcResult:
+    """The level monthly payment over each term the borrower chose, with what it costs in total."""
+    values: dict[str, Any] = {}
+    steps = [f"Monthly rate: {rate}% / 12 = {cents(rate / 12 * 100) / 100:g}%; payment = balance x r / (1 - (1 + r)^-months)"]
+    for i, years in enumerate(terms, 1):
+        months = years * 12
+        pay = amortized_payment(balance, rate, months)
+        values.update({f"term_{i}_years": years, f"term_{i}_monthly": cents(pay),
+                       f"term_{i}_total_paid": cents(pay * months), f"term_{i}_total_interest": cents(pay * months - balance)})
+        steps.append(f"${cents(balance):,.2f} at {rate}% over {years} years ({months} months): ${cents(pay):,.2f} a month, "
+                     f"${cents(pay * months):,.2f} in total, ${cents(pay * months - balance):,.2f} of it interest")
+    if len(terms) > 1:
+        first, last = values["term_1_total_paid"], values[f"term_{len(terms)}_total_paid"]
+        steps.append(f"Difference in total paid between {terms[0]} and {terms[-1]} years: ${abs(first - last):,.2f}")
+    return CalcResult(
+        calculator="repayment", award_year="loans in repayment", values=values, steps=steps,
+        rules=["Level-payment amortization over the term you gave (monthly compounding)"],
+        sources=citations([spec["standard"]["source"]]),
+        estimate_note="A federal loan's required payment is set by its repayment plan; paying more each month to "
+                      "finish sooner is allowed. Your loan servicer has the exact figures.")
+
+
 def repayment(fields: Mapping[str, Any]) -> CalcResult:
     spec = data("repayment")
     balance = checks.number("balance", fields.get("balance"), lo=0.01, hi=10_000_000)
     rate = checks.number("interest_rate", fields.get("interest_rate"), lo=0, hi=25)
+    terms = _terms(fields.get("term_years"))
+    if terms:
+        return _chosen_terms(balance, rate, terms, spec)
     new_loans = checks.flag("new_loans", fields.get("new_loans"))
     parent_plus = bool(checks.flag("parent_plus", fields.get("parent_plus"), required=False))
     steps: list[str] = []

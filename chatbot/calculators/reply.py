@@ -174,7 +174,8 @@ LABEL = {
     "cost_of_attendance": {"en": "cost of attendance", "es": "costo de asistencia"}, "level": {"en": "level", "es": "nivel"},
     "year_in_school": {"en": "year in school", "es": "año de estudios"}, "dependency": {"en": "dependency", "es": "dependencia"},
     "balance": {"en": "balance", "es": "saldo"}, "interest_rate": {"en": "interest rate", "es": "tasa de interés"},
-    "new_loans": {"en": "loans made on or after July 1, 2026", "es": "préstamos desde el 1 de julio de 2026"}, "agi": {"en": "AGI", "es": "AGI"},
+    "new_loans": {"en": "loans made on or after July 1, 2026", "es": "préstamos desde el 1 de julio de 2026"},
+    "term_years": {"en": "years to pay it off", "es": "años para pagarlo"}, "agi": {"en": "AGI", "es": "AGI"},
     "dependents": {"en": "dependents", "es": "dependientes"}, "family_size": {"en": "family size", "es": "tamaño de la familia"},
     "state": {"en": "state", "es": "estado"}, "married": {"en": "married", "es": "casado/a"}, "award_year": {"en": "award year", "es": "año de ayuda"},
     "born_before_cutoff": {"en": "born before the cutoff", "es": "nacido antes de la fecha límite"},
@@ -213,7 +214,13 @@ KEY_VALUES = {
                                         ("years", {"en": "years", "es": "años"}, ""),
                                         ("total_paid", {"en": "total paid", "es": "total pagado"}, "$"),
                                         ("total_interest", {"en": "total interest", "es": "intereses totales"}, "$"))]
-                 + [("rap_monthly", {"en": "Repayment Assistance Plan (RAP), per month", "es": "Plan RAP, por mes"}, "$")],
+                 + [("rap_monthly", {"en": "Repayment Assistance Plan (RAP), per month", "es": "Plan RAP, por mes"}, "$")]
+                 + [(f"term_{i}_{k}", {lang: f"{{term_{i}_years}} years, {word}" if lang == "en" else f"{{term_{i}_years}} años, {word}"
+                                       for lang, word in words.items()}, "$")
+                    for i in (1, 2, 3)
+                    for k, words in (("monthly", {"en": "per month", "es": "por mes"}),
+                                     ("total_paid", {"en": "total paid", "es": "total pagado"}),
+                                     ("total_interest", {"en": "total interest", "es": "intereses totales"}))],
     "dependency": [("status", {"en": "Status", "es": "Estado"}, ""),
                    ("deciding_question_text", {"en": "Because you answered yes to", "es": "Porque respondiste sí a"}, "")],
     "sai": [("sai", {"en": "Student Aid Index (SAI)", "es": "Índice de Ayuda Estudiantil (SAI)"}, ""),
@@ -273,6 +280,8 @@ def _show(f: str, v: Any, lang: str) -> str:
         text = f"{v:,.2f}".rstrip("0").rstrip(".") if isinstance(v, float) else f"{v:,}"
         return ("-$" + text[1:] if text.startswith("-") else "$" + text) if MONEY.match(f) else \
             text + "%" if f == "interest_rate" else text
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_show(f, x, lang) for x in v)
     if f == "enrollment" and re.fullmatch(r"[\d.]+", str(v)):
         return f"{v}%"
     return VALUES.get(lang, {}).get(str(v), str(v)).replace("_", " ")
@@ -296,8 +305,8 @@ def result_text(r: CalcResult, fields: dict, notes: dict, lang: str, hide: set[s
     `hide`: assumed inputs, left out of "based on" (their own line says what was assumed)."""
     head = HEADING[r.calculator][lang] + (FOR_YEAR[lang].format(year=r.award_year) if "award_year" in fields else "")
     lines = [head + ":"]
-    lines += [f"- {words[lang]}: {_value(r.values[k], fmt, lang)}" for k, words, fmt in KEY_VALUES[r.calculator]
-              if r.values.get(k) is not None]
+    lines += [f"- {words[lang].format(**r.values)}: {_value(r.values[k], fmt, lang)}"
+              for k, words, fmt in KEY_VALUES[r.calculator] if r.values.get(k) is not None]
     inputs = {k: v for k, v in fields.items() if k != "award_year" and k not in hide}
     lines.append(BASED_ON[lang].format(facts=_facts(r.calculator, inputs, lang)))
     for f, (kind, *nums) in notes.items():

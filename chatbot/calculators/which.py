@@ -26,7 +26,7 @@ def _rx(*parts: str) -> re.Pattern:
 # -- the router's rules: (calculator, topic, ask, facts); all three must match (on folded text) ----
 _SAI_NUMBER = r"\b(?:sai|efc|indice(?: de ayuda)?)\b[^.?!\d-]{0,20}-?\$?\d|(?<![\d,])-?\d[\d,]*\s*(?:sai|efc)\b"
 _MONEY_FACT = (r"\$\s?\d|\b\d+(?:\.\d+)?\s?(?:k|mil|thousand|grand)\b|\b\d{1,3}(?:,\d{3})+\b|\b(?:owe|debo|balance|"
-               r"borrowed|make|makes|earn|earns|income|salary|agi|gano|ganan?)\b[^.?!]{0,20}\d")
+               r"borrowed|make|makes|earn|earns|income|salary|agi|gano|ganan?)\b[^.?!]{0,20}\d|\bloans? of \$?\d")
 CALCULATOR_RULES = [
     ("pell", _rx(r"\bpel+s?\b"), _rx(r"\?", r"\bhow much\b", r"\bwhat'?s my\b", r"\bwhats my\b", r"\bcuant",
     r"\b(?:will|would|can|could|do) i\b",
@@ -48,8 +48,8 @@ CALCULATOR_RULES = [
          r"primer ano|segundo ano|tercer ano|cuarto ano|dependiente|independiente|posgrado|maestria)\b")),
     ("repayment", _rx(r"\bpayments?\b", r"\bpay (?:back|per|a|each|monthly|off)\b", r"\bmonthly\b", r"\bper month\b",
                       r"\bhow long\b", r"\bpagar\b", r"\bpagos?\b", r"\bmensualidad\b", r"\bcuota\b"),
-     _rx(r"\bhow (?:much|long)\b", r"\bwhat (?:would|will|is|'s)\b", r"\bwhats\b", r"\bcalculat", r"\bestimate\b",
-         r"\bcuant"), _rx(_MONEY_FACT)),
+     _rx(r"\bhow (?:much|long)\b", r"\bwhat (?:would|will|is|'s|are)\b", r"\bwhats\b", r"\bcalculat", r"\bestimate\b",
+         r"\bcuant", r"\bpayments? (?:will|would) be\b"), _rx(_MONEY_FACT)),
     ("dependency", _rx(r"\b(?:in)?depend(?:ent|ence|ency|iente)", r"\bmy parents'? (?:info|information)",
                        r"\bmis (?:padres|papas)\b"),
      _rx(r"\b(?:am i|would i be|will i be|would i count|do i count|count as|considered|soy|seria|cuento como)\b"

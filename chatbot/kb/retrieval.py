@@ -9,7 +9,8 @@ Ranking, in order:
    ranking of entry texts and of the entries' own questions (their title and the `questions:` people
    ask: a student's wording is matched to how others asked, not only to our prose; an entry scores
    its best-matching question; one asked almost word for word, cosine >= 0.9, counts as one more first
-   place), plus 0.7/(5 + rank) from BM25 over text and questions; typos in query
+   place), plus 0.7/(5 + rank) from BM25 over text and questions (a Spanish question weighs BM25
+   1.0, texts 0.2, questions 0.5: the embedder is English-only, see WEIGHTS_BY_LANG); typos in query
    words are corrected against the index vocabulary (one edit) first;
 2. eligibility: an operator's entry (school: X) exists only when searching for school X;
 3. weights: entries outside the asked award years x0.5; the next award year x0.85 when the question
@@ -50,6 +51,11 @@ FORMAT = "retrieval-v3"  # bump when the index layout or the tokenizer changes (
 # so the dense ranking is the stronger one, and a small k lets a clear first place count.
 RRF_K = 5
 WEIGHTS = {"bm25": 0.7, "dense": 1.0, "questions": 1.0}
+# The embedder (all-MiniLM-L6-v2) was trained on English: a Spanish question's cosine mostly says
+# "this is Spanish", and a few Spanish entries became hubs that topped unrelated Spanish questions.
+# Spanish leans on BM25 (Spanish stems) and the entries' short Spanish questions; chosen on the
+# real-question dev half (Spanish fact recall@1 0.23 -> 0.36; English unchanged).
+WEIGHTS_BY_LANG = {"es": {"bm25": 1.0, "dense": 0.2, "questions": 0.5}}
 POOL = 100  # candidates taken from each ranking before fusion
 # A question this close (cosine) to one an entry lists counts as one more first place for that entry.
 SAME_QUESTION, SAME_QUESTION_BONUS = 0.9, 1.0 / (RRF_K + 1)
@@ -186,11 +192,12 @@ class Retriever:
             np.maximum.at(asked, self.qowner, np.einsum("ij,j->i", self.qvectors, qv))
         eligible = self.general | (self.school == school) if school else self.general
         fused = np.zeros(n, dtype=np.float64)
+        weights = WEIGHTS_BY_LANG.get(lang, WEIGHTS)
         if mode != "dense":
-            fused += WEIGHTS["bm25"] * _rrf(np.where(eligible & (lexical > 0), lexical, -np.inf))
+            fused += weights["bm25"] * _rrf(np.where(eligible & (lexical > 0), lexical, -np.inf))
         if mode != "bm25":
-            fused += WEIGHTS["dense"] * _rrf(np.where(eligible, dense, -np.inf))
-            fused += WEIGHTS["questions"] * _rrf(np.where(eligible, asked, -np.inf))
+            fused += weights["dense"] * _rrf(np.where(eligible, dense, -np.inf))
+            fused += weights["questions"] * _rrf(np.where(eligible, asked, -np.inf))
             # Asked almost word for word as an entry lists it: that entry answers this question.
             fused += np.where(eligible & (asked >= SAME_QUESTION), SAME_QUESTION_BONUS, 0.0)
         semantic = np.maximum(dense, asked)
