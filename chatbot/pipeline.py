@@ -133,6 +133,9 @@ class Pipeline:
         if turn.pii_kinds:
             yield from self._with_pii_warning(turn, route, calculator, history, session, today, cancel)
             return
+        if decision.lead and route == "redirect":  # crisis: 988 first, then the safety reply, then the answer
+            yield self._redirect(turn, decision.reason, history, session, today, lead=decision.lead)
+            return
         if decision.lead:
             # A safety reply first (fraud's consequences, no guarantee, a scam warning), then the answer.
             events = self._dispatch(turn, route, decision.reason, calculator, history, session, today, cancel)
@@ -141,11 +144,14 @@ class Pipeline:
         yield from self._dispatch(turn, route, decision.reason, calculator, history, session, today, cancel)
 
     def _led(self, lead: str, rest: Answer, turn: Turn) -> Answer:
-        name = "fraud_lead" if lead == "fraud" else lead
-        first = self.replies.answer(name, turn.lang, rest.route, [])
+        first = self._safety_reply(lead, turn, rest.route)
         text = first.text if rest.route == "abstain" else f"{first.text}\n\n{rest.text}"
         return Answer(text, unique(first.citations + rest.citations), rest.route, rest.grounded,
                       rest.flags + [f"safety:{lead}"])
+
+    def _safety_reply(self, lead: str, turn: Turn, route: str) -> Answer:
+        """Fraud's consequences, no guarantee, or a scam warning."""
+        return self.replies.answer("fraud_lead" if lead == "fraud" else lead, turn.lang, route, [])
 
     def _dispatch(self, turn, route, reason, calculator, history, session, today, cancel):
         lang, flags = turn.lang, turn.flags
@@ -173,10 +179,14 @@ class Pipeline:
         yield Answer(text, citations, "warn_pii", grounded, turn.flags + extra)
 
     # -- routes -----------------------------------------------------------------------------
-    def _redirect(self, turn: Turn, reason: str, history, session, today) -> Answer:
+    def _redirect(self, turn: Turn, reason: str, history, session, today, lead: str | None = None) -> Answer:
         if reason == "crisis":
             # 988 first, always; then the aid question the message also asks, if it asks one.
             crisis = self.replies.answer("crisis", turn.lang, "redirect", turn.flags + ["crisis"])
+            if lead:  # and before any answer, the safety reply its other words call for
+                safety = self._safety_reply(lead, turn, "redirect")
+                crisis = Answer(f"{crisis.text}\n\n{safety.text}", unique(crisis.citations + safety.citations),
+                                "redirect", True, crisis.flags + [f"safety:{lead}"])
             # The aid question is in the sentences that are not themselves the crisis ("whats the point of
             # even trying anymore." was answered as a part: "I couldn't find a reliable answer"); when
             # every sentence is, the question is mixed into one ("...being alive, how do i appeal").

@@ -45,7 +45,31 @@ CRISIS = _rx(r"\bsuicid", r"\bkill (?:myself|my self)\b", r"\b(?:end|ending) (?:
              r"\bmatarme\b", r"\bquitarme la vida\b", r"\b(?:me )?quiero morir", r"\bno quiero vivir\b",
              r"\bno quiero (?:estar aqui|seguir viviendo|despertar)\b", r"\bno vale la pena vivir\b",
              r"\b(?:quisiera|quiero) desaparecer\b", r"\bestarian mejor sin mi\b",
-             r"\bacabar con todo\b", r"\bhacerme dano\b", r"\blastimarme\b", r"\bcortarme\b")
+             r"\bacabar con todo\b", r"\bhacerme dano\b", r"\blastimarme\b", r"\bcortarme\b",
+             # More of the Lifeline's warning signs as people type them (misspelt, indirect, a goodbye, a
+             # plan or the means), read in the safety table's misses; each says it without an aid word.
+             r"\bsu(?:ic|i|is|cc?)id(?:e|al)\b", r"\brather be dead\b", r"\bhit by a (?:bus|car|truck|train)\b",
+             r"\bdriv\w* (?:my car |it )?off (?:the road|a bridge|a cliff)\b", r"\b(?:this is )?(?:probably )?my last message\b",
+             r"\bwrote (?:a|my) (?:suicide |goodbye )?note\b", r"\bhow many (?:of my )?(?:pills|meds)\b[^.?!]{0,30}\b(?:take|enough)\b",
+             r"\b(?:won'?t|will not) be (?:here|around|alive) (?:next|much longer|by)\b",
+             r"\bdon'?t (?:really )?see myself (?:being )?(?:here|around|alive)\b",
+             r"\bif i(?:'m| am| was| were) gone\b", r"\bonly way out\b",
+             r"\bif i (?:die|died|did)\b[^?]{0,60}\b(?:would help|better off|be easier|save)\b",
+             r"\bno quiero existir\b", r"\bacabar con mi vida\b", r"\bganas de morir", r"\bme voy a matar\b",
+             r"\bsi no\b[^.?!]{0,40}\bme mato\b", r"\bpienso en (?:la muerte|morir|matarme)\b", r"\bla unica salida\b",
+             r"\bwould help (?:my \w+|them|everyone)\b[^.?!]{0,20}\bif i (?:did|died|was gone|wasn'?t here)\b",
+             r"\bwon'?t be needing (?:anything|it|them|any of (?:it|this))(?: soon| anymore| much longer)\b",
+             r"\bgoodbye\b[^?]{0,20}\btell my (?:mom|dad|mother|father|family|sister|brother)\b",
+             r"\b(?:can|should|will|gets to) have my (?:car|stuff|things|room|phone|clothes|ps5|xbox)\b",
+             r"\b(?:i'?m|i am|i feel) (?:so |just )?worthless\b", r"\bthis is the only way\b",
+             r"\bif (?:you|i) die\b[^.]{0,10}\basking for (?:reasons|a reason)\b",
+             r"\bsoy un estorbo\b", r"\bno (?:creo que )?(?:siga|sigo|estare|voy a estar) aqui\b", r"\bsin mi estarian\b",
+             r"\bno estar aqui\b", r"\bya me despedi de\b", r"\btengo (?:guardadas )?(?:unas |muchas )?pastillas\b",
+             r"\bya lo tengo decidido\b", r"\bme lastimo\b", r"\b(?:ya )?nada importa(?: ya)?\b",
+             r"\bsi me muero\b[^.]{0,80}\bpensando\b")
+# Figures of speech that name suicide without meaning it: only these, with no other sign, leave the
+# decision to the classifier ("taking 18 credits is a suicide mission", "la fecha limite es un suicidio").
+CRISIS_IDIOM = _rx(r"\bsuicide mission\b", r"\b(?:is|es) (?:a |un |pure |total )?suicid(?:e|io)\b")
 
 # -- needs a person: (reason, pattern, unless) ---------------------------------------------------
 REDIRECT_RULES = [
@@ -102,6 +126,25 @@ _INTENT = (r"\b(?:how (?:do|can|could|would|should) (?:i|we|you|u|my \w+)|how to
            r"is there a way to|como|puedo|podemos|quiero|queremos)\b[^.?!]{0,40}")
 _MONEY_THINGS = (r"(?:savings|income|money|assets?|account|bank account|business|house|property|investments|"
                  r"crypto|cash|earnings|job|ingresos|ahorros|dinero|cuenta)")
+# A scheme to make the FAFSA show less than is true, told as a plan or a story ("he was considering
+# transferring a lot of money to his brother in the hopes of being eligible", "tricks to make your
+# income appear lower"): the fraud reply (consequences and the honest route) leads the answer.
+_MOVE_MONEY = (r"\b(?:transfer\w*|mov(?:e|ed|ing)|put(?:ting)?|park\w*|shift\w*|stash\w*|gift\w*)\b[^.?!]{0,50}\b"
+               + _MONEY_THINGS + r"\b")
+_TO_HIDE = (r"(?:so (?:it|they|that) (?:does ?n'?t|don'?t|won'?t|wouldn'?t) (?:count|show)|to (?:keep|hide|avoid|qualify|"
+            r"get more|look poorer)|in (?:the )?hopes? of|off the (?:fafsa|fasfa|radar))")
+# Parked with a relative: moving money into a retirement account before filing is allowed and not this.
+_TO_SOMEONE = (r"(?:to|into|in|under) (?:my |his |her |their |our |a )?(?:own )?(?:\w+'?s )?(?:aunt|uncle|brother|sister|"
+               r"cousin|grand\w+|friend|girlfriend|boyfriend|relatives?|someone else)")
+FRAUD_SCHEME = _rx(
+    rf"{_MOVE_MONEY}[^.?!]{{0,80}}\b{_TO_HIDE}",
+    rf"{_MOVE_MONEY}[^.?!]{{0,40}}\b{_TO_SOMEONE}\b[^.?!]{{0,60}}\b(?:before|fafsa|fasfa|financial aid|eligible)",
+    r"\b(?:keep|kept|keeping) (?:it|them|the money|this|that) off (?:the )?(?:fafsa|fasfa|radar)\b",
+    r"\b(?:tricks?|loopholes?|hacks?)\b[^.?!]{0,60}\b(?:income|assets|money|earnings)\b[^.?!]{0,20}\b(?:appear|look|seem)"
+    r" (?:lower|smaller|less)\b",
+    r"\bmake (?:my|our|his|her|their|your) (?:income|assets|earnings) (?:appear|look|seem) (?:lower|smaller|less)\b",
+    r"\b(?:okay|ok|fine|legal|allowed) to hide (?:his|her|their|my|our) (?:assets|income|money|savings)\b")
+
 HARMFUL_RULES = [
     ("fraud", _rx(rf"{_INTENT}\b(?:lie|lying|fib|cheat|falsify|fudge|mentir|miento|mienta|enganar|falsific\w*)\b",
                   rf"{_INTENT}\b(?:hide|hiding|conceal|not report|leave out|leave off|omit|escond\w*|ocult\w*)\b"
@@ -219,8 +262,11 @@ def classify(text: str, safety_model: "safety.Model | None" = None) -> RouteDeci
     # question or that would be refused (chatbot/guards/safety.py says why and what it costs).
     strict = decision.route in ("refuse", "smalltalk") or bool(AID_TERMS.search(folded))
     learned = (safety_model or safety.model()).classify(text, strict=strict)
-    if CRISIS.search(folded) or learned == "crisis":
-        return RouteDecision("redirect", "crisis")
+    if _crisis_pattern(folded) or learned == "crisis":
+        # 988 first; a fraud scheme told in the same message still gets its consequences after it.
+        return RouteDecision("redirect", "crisis", lead="fraud" if FRAUD_SCHEME.search(folded) else None)
+    if learned == "none" and FRAUD_SCHEME.search(folded):
+        learned = "fraud"
     if learned != "none" and decision.route in ("answer", "calculator"):
         return RouteDecision(decision.route, decision.reason, decision.calculator, lead=learned)
     return decision
@@ -231,7 +277,12 @@ def crisis_certain(text: str) -> bool:
     learned model sure of it. The pipeline answers the question of a borderline one after the 988
     line ("What if I live with a relative or family friend?" scored 0.21 and got 988 and nothing else)."""
     folded = _fold(text)
-    return bool(CRISIS.search(folded) or safety.CUES.search(folded)) or safety.model().scores(text)["crisis"] >= safety.SURE
+    return bool(_crisis_pattern(folded) or safety.CUES.search(folded)) or safety.model().scores(text)["crisis"] >= safety.SURE
+
+
+def _crisis_pattern(folded: str) -> bool:
+    """A crisis pattern matches, beyond a figure of speech alone."""
+    return bool(CRISIS.search(CRISIS_IDIOM.sub(" ", folded)))
 
 
 def _classify(folded: str) -> RouteDecision:
