@@ -83,7 +83,7 @@ CASES = [
      "must come after verified"),
     ("source newer than verified", PELL, "date: 2026-01-15", "date: 2026-11-20", 10, "after verified 2026-11-01"),
     ("too few questions", PELL, "  - how much is the most pell i can get\n  - minimum pell grant 26-27", "", 13,
-     "give 3 to 6"),
+     "give 3 to 12"),
     ("question listed twice", PELL, "  - minimum pell grant 26-27", "  - Whats the max pell grant for 2026-27", 13,
      "listed twice"),
     ("questions not a list", PELL, "questions:\n  - whats the max pell grant for 2026-27\n", "questions: max pell\n", 13,

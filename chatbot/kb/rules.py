@@ -18,7 +18,7 @@ from chatbot.lang import LANGUAGES
 
 REQUIRED = ("id", "title", "topics", "award_years", "sources", "verified", "review_by", "status", "questions")
 OPTIONAL = ("supersedes", "superseded_by", "effective", "school", "lang")
-MIN_QUESTIONS, MAX_QUESTIONS = 3, 6
+MIN_QUESTIONS, MAX_QUESTIONS = 3, 12
 STATUSES = ("confirmed", "unconfirmed")
 TOPICS = frozenset(
     "fafsa deadlines sai dependency pell workforce-pell fseog work-study teach loans loan-limits "
@@ -109,7 +109,7 @@ def check_sources(f: FileProblems, value: object, lines: list[dict[str, int]], t
 
 
 def check_questions(f: FileProblems, value: object) -> tuple[str, ...]:
-    """The 3-6 questions an entry answers, as people put them: retrieval matches a user's question
+    """The 3-12 questions an entry answers, as people put them: retrieval matches a user's question
     to these as well as to the text, so an entry is found by how students ask, not by our wording."""
     if not isinstance(value, list) or not all(isinstance(q, str) and q.strip() for q in value):
         f.at("questions", f"questions must be a list of question texts, got {value!r}")
