@@ -239,12 +239,19 @@ def test_embedded_model_never_sees_or_repeats_an_ssn(make, embedded_model):
         assert "987 65 4321" not in text and "4321" not in text
 
 
+def test_a_message_with_every_input_gets_the_number_at_once(make):
+    answer, _ = run(make(), "im an independent junior and already borrowed 20k in federal loans, how much more can i borrow?")
+    assert answer.route == "calculator" and "$12,500" in answer.text and "$37,500" in answer.text
+    assert "assumed you'll be enrolled full-time" in answer.text
+
+
 @pytest.mark.slow
 def test_calculator_offer_leads_to_the_calculator(make):
     pipeline = make()
-    first, _ = run(pipeline, "how much can i borrow in federal loans as a freshman? im a dependent student")
+    # Without the dependency status the general answer comes first, then the calculator's question.
+    first, _ = run(pipeline, "how much can i borrow in federal loans as a freshman?")
     assert first.route == "answer" and "calc-offer" in first.flags
-    history = [{"role": "user", "content": "how much can i borrow in federal loans as a freshman? im a dependent student"},
+    history = [{"role": "user", "content": "how much can i borrow in federal loans as a freshman?"},
                {"role": "assistant", "content": first.text}]
     second, _ = run(pipeline, "calculate it for me", history)
     assert second.route == "calculator"

@@ -121,11 +121,16 @@ def _assume_defaults(name: str, fields: dict, notes: dict) -> set[str]:
     for a full-time student almost never happens, so it is taken as at least the maximum Pell; and
     enrollment is taken as full-time, with the three-quarter and half-time amounts stated next to it.
     A payment from a balance and a rate: the Standard 10-year plan (loans made before July 1, 2026),
-    with the Tiered Standard payment for newer loans stated next to it."""
+    with the Tiered Standard payment for newer loans stated next to it. Loan limits: full-time, with
+    the half-time limit stated next to it (from 2026-27 limits are prorated below full time)."""
     if name == "repayment" and not _empty(fields.get("balance")) and not _empty(fields.get("interest_rate")) \
             and _empty(fields.get("new_loans")) and _empty(fields.get("term_years")):
         fields["new_loans"] = "no"
         return {"new_loans"}
+    if name == "loan-limits" and _empty(fields.get("enrollment")) and not _empty(fields.get("level")) and (
+            fields["level"] != "undergraduate" or not any(_empty(fields.get(f)) for f in ("year_in_school", "dependency"))):
+        fields["enrollment"] = "full-time"  # most borrowers are; the half-time limit is stated next to it
+        return {"enrollment"}
     if name != "pell" or _empty(fields.get("sai")) or _empty(fields.get("award_year")):
         return set()
     try:  # a run checks the SAI and the year as well as reading the year's maximum
@@ -153,6 +158,13 @@ def _other_levels(name: str, fields: dict, notes: dict, assumed: set[str]) -> No
             return
         notes["interest_rate:tiered"] = ("standard_assumed", str(v["tiered_standard_years"]),
                                       f"${v['tiered_standard_monthly']:,.2f}")
+        return
+    if name == "loan-limits" and "enrollment" in assumed:
+        try:
+            half = run("loan-limits", {**fields, "enrollment": "half-time"}).values["annual_total"]
+        except CalcInputError:
+            return
+        notes["enrollment:assumed"] = ("loan_full_time_assumed", f"${half:,}")
         return
     if name != "pell" or "enrollment" not in assumed:
         return
@@ -262,8 +274,9 @@ def _for_calculator(name: str, values: dict, notes: dict, year: str) -> tuple[di
         move("student_income", "agi", "income_as_agi")
         move("borrowed", "balance", "borrowed_as_balance")
         move("kids", "dependents", "kids_as_dependents")
-    elif name == "loan-limits":
+    elif name == "loan-limits":  # "already borrowed 20k in loans" reads as a balance: here it is what was borrowed
         move("borrowed", "borrowed_so_far")
+        move("balance", "borrowed_so_far")
     elif name == "sai":
         for who in ("student", "parent"):
             move(f"{who}_income", f"{who}_earned_income")

@@ -156,6 +156,8 @@ def _apply_prior_borrowing(fields: Mapping[str, Any], values: dict, steps: list[
     if not prior and not prior_sub:
         return
     left = max(0, values["aggregate_limit"] - prior)
+    values["aggregate_left"] = left
+    steps.append(f"Aggregate limit ${values['aggregate_limit']:,} minus ${prior:,} already borrowed: ${left:,} left")
     if left < values["annual_total"]:
         steps.append(f"Already borrowed ${prior:,}: ${left:,} left under the aggregate limit")
         values["annual_total"] = left

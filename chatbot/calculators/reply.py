@@ -86,6 +86,11 @@ ASSUMED = {  # what calc_chat assumed from the user's words
                           "at half time about {hi}; less than half-time is prorated by your exact enrollment.",
                           "es": "Supuse que estudiarás a tiempo completo. A tres cuartos de tiempo serían unos {lo}, a "
                           "medio tiempo unos {hi}; a menos de medio tiempo se prorratea según tu matrícula exacta."},
+    "loan_full_time_assumed": {"en": "I assumed you'll be enrolled full-time. At half time the yearly limit would be "
+                               "about {lo}; below half time there are no Direct Loans.",
+                               "es": "Supuse que estudiarás a tiempo completo. A medio tiempo el límite anual sería de "
+                               "unos {lo}; a menos de medio tiempo no hay "
+                               "Préstamos Direct."},
     "standard_assumed": {"en": "I assumed the loans were made before July 1, 2026 (the Standard 10-year plan). Loans made "
                          "from July 1, 2026 use the Tiered Standard plan instead: {lo} years, about {hi} a month.",
                          "es": "Supuse que los préstamos son de antes del 1 de julio de 2026 (plan Estándar a 10 años). Los "
@@ -203,6 +208,8 @@ KEY_VALUES = {
                     ("subsidized_max", {"en": "of which subsidized, at most", "es": "de los cuales subsidiados, como máximo"}, "$"),
                     ("unsubsidized_if_full_subsidized", {"en": "unsubsidized, at least", "es": "no subsidiados, como mínimo"}, "$"),
                     ("aggregate_limit", {"en": "Aggregate limit", "es": "Límite acumulado"}, "$"),
+                    ("aggregate_left", {"en": "Left under the aggregate limit after what you borrowed",
+                                        "es": "Lo que queda bajo el límite acumulado después de lo que ya pediste"}, "$"),
                     ("parent_plus_annual", {"en": "Parent PLUS a year", "es": "Parent PLUS por año"}, "$"),
                     ("grad_plus", {"en": "Grad PLUS", "es": "Grad PLUS"}, "$"),
                     ("lifetime_cap", {"en": "Lifetime cap on federal student loans", "es": "Tope de por vida"}, "$"),
