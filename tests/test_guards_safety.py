@@ -83,8 +83,9 @@ def test_a_figure_of_speech_alone_is_left_to_the_classifier(text):
     ("should i move my savings to a retirement account before filing? is that allowed", False),
     ("we moved money from savings to pay tuition, does that count?", False),
 ])
-def test_a_scheme_told_as_a_story_gets_the_fraud_reply(text, fraud):
-    assert (classify(text).lead == "fraud") == fraud
+def test_a_scheme_told_as_a_story_is_declined(text, fraud):
+    d = classify(text)
+    assert ((d.route, d.reason) == ("refuse", "fraud")) == fraud, d
 
 
 def test_a_crisis_mixed_into_an_aid_question_is_still_crisis():

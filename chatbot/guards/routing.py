@@ -128,7 +128,8 @@ _MONEY_THINGS = (r"(?:savings|income|money|assets?|account|bank account|business
                  r"crypto|cash|earnings|job|ingresos|ahorros|dinero|cuenta)")
 # A scheme to make the FAFSA show less than is true, told as a plan or a story ("he was considering
 # transferring a lot of money to his brother in the hopes of being eligible", "tricks to make your
-# income appear lower"): the fraud reply (consequences and the honest route) leads the answer.
+# income appear lower"): refused like a first-person request, with the consequences and the honest route
+# (after the 988 line when the message is also a crisis).
 _MOVE_MONEY = (r"\b(?:transfer\w*|mov(?:e|ed|ing)|put(?:ting)?|park\w*|shift\w*|stash\w*|gift\w*)\b[^.?!]{0,50}\b"
                + _MONEY_THINGS + r"\b")
 _TO_HIDE = (r"(?:so (?:it|they|that) (?:does ?n'?t|don'?t|won'?t|wouldn'?t) (?:count|show)|to (?:keep|hide|avoid|qualify|"
@@ -265,8 +266,8 @@ def classify(text: str, safety_model: "safety.Model | None" = None) -> RouteDeci
     if _crisis_pattern(folded) or learned == "crisis":
         # 988 first; a fraud scheme told in the same message still gets its consequences after it.
         return RouteDecision("redirect", "crisis", lead="fraud" if FRAUD_SCHEME.search(folded) else None)
-    if learned == "none" and FRAUD_SCHEME.search(folded):
-        learned = "fraud"
+    if FRAUD_SCHEME.search(folded) and decision.route in ("answer", "calculator"):
+        return RouteDecision("refuse", "fraud")  # the scheme is the question: decline, consequences, honest route
     if learned != "none" and decision.route in ("answer", "calculator"):
         return RouteDecision(decision.route, decision.reason, decision.calculator, lead=learned)
     return decision
