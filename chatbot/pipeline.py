@@ -33,7 +33,8 @@ from chatbot.guards.draft_gate import (
     MIN_SUPPORT, SentenceGate, content_words, fallback_text, is_degenerate, passages_block, support_ratio,
 )
 from chatbot.calculators.which import asks_to_calculate
-from chatbot.compose import compose, drop_verdict, fitting, is_bare_verdict, passage_text, render_parts
+from chatbot.compose import (answering, compose, drop_verdict, fitting, is_bare_verdict, passage_text,
+                             render_parts)
 from chatbot.history import follow_up_query, trim_history
 from chatbot.lang import DEFAULT, PROMPT_NAMES, detect
 from chatbot.model.chat_model import as_chat_model
@@ -297,10 +298,11 @@ class Pipeline:
             yield self.replies.answer("abstain", turn.lang, "abstain", turn.flags + ["low-confidence"])
             return
         hits = fitting(result.hits, message.facts)
+        shown = answering(hits, message.facts)
         if not self.drafts:  # the checked passage itself, at once (no draft to wait for)
-            text = _checked_passage(hits, turn.lang)
+            text = _checked_passage(shown, turn.lang)
             yield Token(text)
-            yield Answer(text, [hits[0].citation], "answer", True, turn.flags + ["passage"])
+            yield Answer(text, [h.citation for h in shown], "answer", True, turn.flags + ["passage"])
             return
         sources = [h.entry.body for h in hits] + [h.entry.title for h in hits]
         source_words = content_words(" ".join(sources))
@@ -343,7 +345,7 @@ class Pipeline:
         draft = "".join(accepted).strip()
         flags = list(turn.flags)
         if not draft_ok or not accepted or not _states_key_facts(draft, hits[0].entry.body):
-            text, citations, grounded = _checked_passage(hits, turn.lang), [hits[0].citation], False
+            text, citations, grounded = _checked_passage(shown, turn.lang), [h.citation for h in shown], False
             flags.append("fallback")
         else:
             text, grounded = finish(draft, hits, turn.lang), True
@@ -369,9 +371,11 @@ def _answer_prompt() -> str:
     return prompt_text("answer")
 
 
-def _checked_passage(hits, lang: str) -> str:
-    """The top passage as the answer: what is shown without a draft, or when the draft failed."""
-    return finish(drop_verdict(fallback_text(hits)), hits, lang)
+def _checked_passage(shown, lang: str) -> str:
+    """The answering passage(s) as the answer: what is shown without a draft, or when the draft failed."""
+    if len(shown) == 1:
+        return finish(drop_verdict(fallback_text(shown)), shown, lang)
+    return "\n\n".join(passage_text(h, lang) for h in shown)
 
 
 def _final(events) -> Answer:

@@ -1,8 +1,8 @@
 """`chatbot.compose`: each question answered by its own passage; no borrowed "Yes."; no filler."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from chatbot.compose import compose, drop_verdict, is_bare_verdict, render_parts
+from chatbot.compose import answering, compose, drop_verdict, is_bare_verdict, render_parts
 from chatbot.kb.loader import Entry, Source
 
 
@@ -65,3 +65,15 @@ def test_an_unconfirmed_passage_is_hedged_and_the_award_year_named():
     hit = Hit(entry("u", "The rate is 6.52%.", status="unconfirmed", years=("2026-27",)), 1.0, 1, "2026-27")
     text = compose(["rate?"], [Result([hit])], "en")[0].text
     assert text.startswith("For the 2026-27 award year:") and "not officially confirmed" in text
+
+
+def test_a_tied_second_passage_on_the_same_topic_is_shown_too():
+    a, b = entry("a", "Loans are paid out in two disbursements."), entry("b", "The school applies loan money to your bill first.")
+    assert [h.entry.id for h in answering([Hit(a, 1.0, 1), Hit(b, 0.85, 2)])] == ["a", "b"]
+    assert [h.entry.id for h in answering([Hit(a, 1.0, 1), Hit(b, 0.6, 2)])] == ["a"]       # not tied
+    other = replace(b, topics=("pell",))
+    assert [h.entry.id for h in answering([Hit(a, 1.0, 1), Hit(other, 0.9, 2)])] == ["a"]   # another topic
+    myth = replace(b, topics=("loans", "myths"))
+    assert [h.entry.id for h in answering([Hit(a, 1.0, 1), Hit(myth, 0.9, 2)])] == ["a"]    # a rebuttal
+    dependent = replace(b, title="Loan limits for a dependent student")
+    assert [h.entry.id for h in answering([Hit(a, 1.0, 1), Hit(dependent, 0.9, 2)], {"dependency": "independent"})] == ["a"]
