@@ -28,7 +28,7 @@ def test_the_table_has_at_least_100_messages_a_class_in_both_languages():
 
 
 @pytest.mark.parametrize("cls, precision, recall", [
-    ("crisis", 0.84, 1.0), ("fraud", 0.9, 0.48), ("guarantee", 0.9, 0.6), ("phishing", 0.92, 0.7),
+    ("crisis", 0.84, 1.0), ("fraud", 0.9, 0.38), ("guarantee", 0.9, 0.6), ("phishing", 0.92, 0.7),
 ])
 def test_cross_validated_precision_and_recall_stay_above_the_measured_floor(scored, cls, precision, recall):
     result = scored[cls]
