@@ -86,8 +86,17 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text.strip()) if s and s.strip()]
 
 
+# "When my son graduates, he will be 18." opens like a question but ends as a statement.
+_CLAUSE_OPENER = re.compile(r"^\W*(?:when|if|since|because|while|as|once|cuando|si|como|porque)\b", re.I)
+
+
 def is_question(sentence: str) -> bool:
-    return sentence.rstrip().endswith("?") or bool(_ASKS.match(fold(sentence)))
+    s = sentence.rstrip()
+    if s.endswith("?"):
+        return True
+    if s.endswith((".", "!")) and _CLAUSE_OPENER.match(fold(s)):
+        return False
+    return bool(_ASKS.match(fold(s)))
 
 
 def content_words(text: str) -> list[str]:

@@ -72,3 +72,11 @@ def test_a_sentence_beside_a_question_that_stands_alone_is_not_attached():
     message = "My parents both work at the hospital. How much Pell Grant money could a full-time student with a low SAI get?"
     (part,) = understand(message).parts
     assert "hospital" not in part.query
+
+
+def test_a_statement_that_opens_like_a_question_is_not_one():
+    message = ("When my son graduates, he will be 18 and we will no longer support him. "
+               "What we would like to know is if he would qualify for a Pell Grant?")
+    (part,) = understand(message).parts
+    assert part.text.startswith("What we would like") and not is_question("When my son graduates, he will be 18.")
+    assert is_question("if i fail a class do i lose my pell") and is_question("When is the deadline?")
