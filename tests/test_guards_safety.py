@@ -102,3 +102,10 @@ def test_table_problems_are_reported_with_their_line(tmp_path):
     bad.write_text('{"text": "hi", "label": "crisis"}\n{"text": "x", "label": "maybe"}\n')
     with pytest.raises(ValueError, match=r"x.jsonl:2"):
         safety.load_table(Path(bad))
+
+
+def test_phishing_needs_a_contact_credential_or_payment_unless_the_model_is_sure():
+    question = ("Will Public Service Loan Forgiveness and IDR plans be around for the foreseeable future, "
+                "or will they be eliminated by Congress?")   # a reader's question; the model says phishing 0.43
+    assert classify(question).lead != "phishing"
+    assert classify("someone called saying they can get my loans forgiven if i pay a $300 fee today").lead == "phishing"

@@ -123,6 +123,8 @@ class Model:
         yields = not cue and p[best] >= OTHER[best] and p[best] > p["crisis"]
         if p["crisis"] >= SURE or (p["crisis"] >= CRISIS and (not strict or cue) and not yields):
             return "crisis"
+        if best == "phishing" and p[best] < SURE and not CONTACT_CUES.search(fold(text)):
+            return "none"  # "will PSLF be around or eliminated by Congress?" (0.43) names no contact or credential
         return best if p[best] >= OTHER[best] else "none"
 
 
@@ -159,6 +161,17 @@ CUES = re.compile(
     r"(?:things|stuff|it) away|my stuff|nacido|morir|muerto|muerta|vivir|mi vida|existir|desaparecer|una carga|"
     r"cansad[oa] de|rendirme|despertar|adios|sin mi|se las dejo|lastimar\w*|cortar\w*|nadie (?:me|me va)|"
     r"sin esperanza|atrapad[oa])\b", re.I)
+
+
+# A scam or impersonation message names a contact, a credential or a payment; below SURE, phishing needs
+# one of these (FTC and FSA scam warnings: calls, texts, emails, links, fees, FSA IDs, passwords).
+CONTACT_CUES = re.compile(
+    r"\b(?:call\w*|phone|text\w*|e-?mails?|dm\w*|messag\w*|letter|mail|website|site|link|url|app|company|companies|"
+    r"someone|somebody|they (?:said|say|told|want|asked)|asked (?:me )?for|fees?|pay|paid|payment|charge\w*|gift cards?|"
+    r"zelle|venmo|cash ?app|crypto|bitcoin|wire|fsa ?id|password|username|log ?in|login|code|ssn|social security|"
+    r"bank|card|account number|legit\w*|scam\w*|fake|fraud\w*|remote|offer\w*|won|prize|guaranteed?|"
+    r"llam\w*|mensaje\w*|correo\w*|enlace|pagina|compan\w*|empresa|alguien|contrasen\w*|usuario|pag\w*|"
+    r"cobr\w*|tarifa|cuota|estafa\w*|tarjeta|banco|cuenta|codigo)\b", re.I)
 
 
 def _softmax_rows(z: np.ndarray) -> np.ndarray:
