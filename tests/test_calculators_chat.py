@@ -342,3 +342,14 @@ def test_repayment_over_the_term_the_user_chose(message, shown):
 
 def test_time_already_paid_is_not_a_term():
     assert "term_years" not in extract("I've been paying for 5 years and owe 20k at 6%").values
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("calculate it for me", True), ("calcúlalo por favor", True), ("puedes calcular mi pell", True),
+    ("run the numbers", True),
+    ("I did the calculations and I will need to borrow loans; how do I borrow?", False),   # an aid-office FAQ
+    ("the school calculated my aid wrong", False),
+])
+def test_asking_for_a_calculation_is_not_telling_of_one(text, asks):
+    from chatbot.calculators.which import asks_to_calculate
+    assert asks_to_calculate(text) == asks

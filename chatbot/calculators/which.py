@@ -74,7 +74,9 @@ def calculator_with_inputs(folded: str) -> str | None:
                  if topic_rx.search(folded) and ask.search(folded) and facts.search(folded)), None)
 
 
-CALC_REQUEST = re.compile(r"\b(calculate|calc it|work it out|run the numbers|calcul[aá]\w*|calc[uú]l\w*)\b", re.I)
+# Asking for a calculation, not telling of one ("I did the calculations, how do I borrow?" is a how-to).
+CALC_REQUEST = re.compile(r"\b(calculate|calc it|work it out|run the numbers|calc[uú]l(?:a|ar|alo|e|elo|emos|ame|enme))\b",
+                          re.I)
 
 
 def asks_to_calculate(text: str) -> bool:
