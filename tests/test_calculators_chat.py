@@ -353,3 +353,10 @@ def test_time_already_paid_is_not_a_term():
 def test_asking_for_a_calculation_is_not_telling_of_one(text, asks):
     from chatbot.calculators.which import asks_to_calculate
     assert asks_to_calculate(text) == asks
+
+
+def test_a_rules_question_that_mentions_the_calculation_is_answered_not_computed():
+    from chatbot import guards
+    question = ("My wife has a high income. What if we filed income taxes as married separately? Would that keep her "
+                "out of the calculation and still allow me to be in IBR and PSLF?")
+    assert guards.classify(question).route == "answer"

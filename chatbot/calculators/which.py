@@ -30,7 +30,7 @@ _MONEY_FACT = (r"\$\s?\d|\b\d+(?:\.\d+)?\s?(?:k|mil|thousand|grand)\b|\b\d{1,3}(
 CALCULATOR_RULES = [
     ("pell", _rx(r"\bpel+s?\b"), _rx(r"\?", r"\bhow much\b", r"\bwhat'?s my\b", r"\bwhats my\b", r"\bcuant",
     r"\b(?:will|would|can|could|do) i\b",
-                                     r"\bam i\b", r"\bpuedo\b", r"\bestimate\b", r"\bcalculat"), _rx(_SAI_NUMBER)),
+                                     r"\bam i\b", r"\bpuedo\b", r"\bestimate\b", r"\bcalculat(?:e|ing)\b"), _rx(_SAI_NUMBER)),
     ("sai", _rx(r"\b(?:sai|efc|student aid index|indice de ayuda)\b"),
      _rx(r"\b(?:calculate|calc|estimate|figure out|predict)\b",
      r"\bwhat (?:will|would|should) (?:my|our|the) (?:sai|efc)",
@@ -48,8 +48,8 @@ CALCULATOR_RULES = [
          r"primer ano|segundo ano|tercer ano|cuarto ano|dependiente|independiente|posgrado|maestria)\b")),
     ("repayment", _rx(r"\bpayments?\b", r"\bpay (?:back|per|a|each|monthly|off)\b", r"\bmonthly\b", r"\bper month\b",
                       r"\bhow long\b", r"\bpagar\b", r"\bpagos?\b", r"\bmensualidad\b", r"\bcuota\b"),
-     _rx(r"\bhow (?:much|long)\b", r"\bwhat (?:would|will|is|'s|are)\b", r"\bwhats\b", r"\bcalculat", r"\bestimate\b",
-         r"\bcuant", r"\bpayments? (?:will|would) be\b"), _rx(_MONEY_FACT)),
+     _rx(r"\bhow (?:much|long)\b", r"\bwhat (?:would|will|is|'s|are)\b", r"\bwhats\b", r"\bcalculat(?:e|ing)\b",
+         r"\bestimate\b", r"\bcuant", r"\bpayments? (?:will|would) be\b"), _rx(_MONEY_FACT)),
     ("dependency", _rx(r"\b(?:in)?depend(?:ent|ence|ency|iente)", r"\bmy parents'? (?:info|information)",
                        r"\bmis (?:padres|papas)\b"),
      _rx(r"\b(?:am i|would i be|will i be|would i count|do i count|count as|considered|soy|seria|cuento como)\b"
