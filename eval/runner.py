@@ -126,10 +126,14 @@ def build(settings, log):
 
 
 def _entry_texts() -> dict[str, str]:
-    """Entry id -> title, body and award years: what a citation points at, for citation validity."""
+    """Cited id -> what it points at, for citation validity: a knowledge entry's title, body and award
+    years, or a calculator source's title and award year (chatbot/calculators/tables/sources.yaml)."""
+    from chatbot.calculators.tables import data
     from chatbot.kb.loader import load_kb
 
-    return {e.id: f"{e.title}\n{e.body}\n{', '.join(e.award_years)}" for e in load_kb()}
+    texts = {i: f"{s['title']}\n{s['award_year']}" for i, s in data("sources").items()}
+    texts.update({e.id: f"{e.title}\n{e.body}\n{', '.join(e.award_years)}" for e in load_kb()})
+    return texts
 
 
 def main(argv: list[str]) -> int:
