@@ -15,6 +15,8 @@ from chatbot.guards import (RouteDecision, check_length, classify, clean_input, 
 # -- routing ------------------------------------------------------------------------------------
 
 ANSWER = [
+    "does my college accept the css profile",           # "my college" names no school
+    "will a community college accept my fafsa late",
     "whats the max pell grant for 2026-27?",
     "is there any point in filing the fafsa if my parents make too much?",   # "point", not hopelessness
     "i don't want to be a burden to my parents, can i borrow on my own?",
@@ -215,6 +217,8 @@ def test_off_topic_harmful_and_injection_are_refused(text, reason):
 
 
 REDIRECT = [
+    ("Has anyone here been granted a dependency override by NYU?", "school-specific"),   # a forum post
+    ("Will Rutgers reduce my grant if I get an outside scholarship?", "school-specific"),
     ("honestly i cant deal with these loans anymore, ive been thinking about ending it all", "crisis"),
     ("i want to kill myself over this debt", "crisis"),
     ("i keep thinking about suicide", "crisis"),

@@ -71,6 +71,13 @@ CRISIS = _rx(r"\bsuicid", r"\bkill (?:myself|my self)\b", r"\b(?:end|ending) (?:
 # decision to the classifier ("taking 18 credits is a suicide mission", "la fecha limite es un suicidio").
 CRISIS_IDIOM = _rx(r"\bsuicide mission\b", r"\b(?:is|es) (?:a |un |pure |total )?suicid(?:e|io)\b")
 
+# A school named by its name or initials, not "my college" or "a community college".
+_NOT_A_NAME = (r"my|your|our|a|an|the|this|that|any|community|each|every|other|which|what|some|their|his|her|state|"
+               r"private|public|local|new|online|junior|career|technical|four-year|two-year|4-year|2-year|no|one")
+_NAMED_SCHOOL = (r"(?:(?:nyu|ucla|usc|mit|cuny|suny|unc|umich|uconn|ucf|usf|fsu|lsu|osu|psu|asu|byu|tcu|smu|gwu|cmu|"
+                 r"harvard|yale|stanford|princeton|columbia|cornell|duke|rutgers|purdue)\b|university of [a-z]+|"
+                 rf"(?!(?:{_NOT_A_NAME})\b)[a-z]+ (?:university|college)\b)")
+
 # -- needs a person: (reason, pattern, unless) ---------------------------------------------------
 REDIRECT_RULES = [
     ("legal", _rx(r"\b(?:can|could|should|will|gonna|going to) (?:i|we|they|he|she) (?:even )?sue\b",
@@ -118,6 +125,11 @@ REDIRECT_RULES = [
                        r"\bcuanto debo\b", r"\bpor que (?:me )?(?:negaron|rechazaron|cancelaron)\b"), None),
     ("legal", _rx(r"\b(?:divorc\w*|custody|separation)\b[^?!]{0,80}\b(?:split|divide|settlement|lawyer|court)\b"),
      None),
+    # What one named school decides, or what others got from it ("Has anyone here been granted a dependency
+    # override by NYU?"): only that school's aid office knows; the general rule is explained first.
+    ("school-specific", _rx(rf"\b(?:has|have|did) any(?:one|body)(?: here)?\b[^.?!]{{0,60}}\b(?:by|from|at|with) {_NAMED_SCHOOL}",
+                            rf"\b(?:does|do|will|would|did) {_NAMED_SCHOOL}\b[^.?!]{{0,40}}\b(?:approve|accept|grant|give|"
+                            r"allow|offer|meet|match|require|honor|count|reduce|cut|take)"), None),
 ]
 
 # -- harmful: refuse even when the question is about aid -----------------------------------------
