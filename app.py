@@ -61,7 +61,16 @@ def main(argv: list[str] | None = None) -> int:
 
         limiter = SharedRateLimiter(store.engine, settings.rate_limit_per_minute,
                                     fallback=RateLimiter(settings.rate_limit_per_minute))
-    app, _ = create_app(lambda: build_pipeline(settings), settings, feedback=sink, limiter=limiter)
+    slots = None
+    if settings.shared_answer_limit:
+        if not isinstance(store, Store):
+            print("error: shared_answer_limit needs the store on (CHATBOT_STORAGE=on)", file=sys.stderr)
+            return 2
+        from chatbot.store.answer_slots import SharedAnswerSlots
+
+        # A slot outlives any answer (the generation timeout) before a crashed replica's slot lapses.
+        slots = SharedAnswerSlots(store.engine, settings.shared_answer_limit, hold_s=settings.generation_timeout_s * 2 + 30)
+    app, _ = create_app(lambda: build_pipeline(settings), settings, feedback=sink, limiter=limiter, slots=slots)
     print(f"Student Aid Helper on http://{settings.host}:{settings.port} (model: {settings.model})", flush=True)
     try:
         # proxy_headers off: uvicorn would believe X-Forwarded-For from any local peer; which hops to

@@ -63,6 +63,9 @@ class Settings:
     # count per client (chatbot/store/rate_limits.py).
     rate_limit_store: str = "memory"
     queue_size: int = 64  # people who may wait in line per surface (page, widget) before "busy"
+    # Answers in progress on all replicas together, counted in the store's database (needs storage on;
+    # chatbot/store/answer_slots.py); past it a question gets "busy" at once. 0: no shared limit.
+    shared_answer_limit: int = 0
     concurrency: int = 16  # answers generated at once per surface (the engine batches them)
     # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the peer
     # address is the client). Only their entries are believed; a client can write the rest.
@@ -106,6 +109,8 @@ class Settings:
             raise ConfigError(f"max_input_chars must be at least 100, got {self.max_input_chars}")
         if self.rate_limit_store not in ("memory", "database"):
             raise ConfigError(f"rate_limit_store must be memory or database, got {self.rate_limit_store!r}")
+        if self.shared_answer_limit < 0:
+            raise ConfigError(f"shared_answer_limit must be 0 or more, got {self.shared_answer_limit}")
         if self.trusted_proxies < 0:
             raise ConfigError(f"trusted_proxies must be 0 or more, got {self.trusted_proxies}")
         if self.max_request_bytes < 16_384:

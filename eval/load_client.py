@@ -22,7 +22,11 @@ from dataclasses import dataclass, field
 
 import httpx
 
-BUSY_PREFIX = "busy"  # the start of strings("en")["busy"], in the chat and in a 429's detail
+from chatbot.web.i18n import strings
+
+# The page's busy notice, in either language: a "busy" reply in the chat is not an answer. (This was the
+# word "busy", which the notice never starts with, so busy replies in the chat counted as answered.)
+BUSY_NOTICES = tuple(strings(lang)["busy"][:40].lower() for lang in ("en", "es"))
 
 
 @dataclass
@@ -103,7 +107,7 @@ class Session:
                     if text is None:
                         return Outcome(question, "error", why="no answer in the final chat")
                     self.chat = chat
-                    if text.lower().startswith(BUSY_PREFIX):
+                    if text.lower().startswith(BUSY_NOTICES):
                         return Outcome(question, "busy", why="busy in the chat")
                     return Outcome(question, "answered", ttft if ttft is not None else total, total)
                 elif msg.get("msg") == "close_stream":

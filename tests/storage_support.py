@@ -19,7 +19,7 @@ SSN = "123-45-6789"
 def _drop_all(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS feedback, turns, rate_hits, schema_version CASCADE"))
+        conn.execute(text("DROP TABLE IF EXISTS feedback, turns, rate_hits, answer_slots, schema_version CASCADE"))
     engine.dispose()
 
 

@@ -105,7 +105,20 @@ def _v2_rate_hits(conn: Connection) -> None:
     define_rate_table(MetaData()).create(conn)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1_create_tables, _v2_rate_hits]  # index 0 -> version 1
+def define_slot_table(metadata: MetaData) -> Table:
+    """Answers in progress on any app replica, for the shared queue limit (chatbot/store/answer_slots.py)."""
+    return Table(
+        "answer_slots", metadata,
+        Column("slot", String(32), primary_key=True),   # random; nothing about the user
+        Column("expires", Float, nullable=False),        # Unix time: a crashed replica's slots lapse
+    )
+
+
+def _v3_answer_slots(conn: Connection) -> None:
+    define_slot_table(MetaData()).create(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1_create_tables, _v2_rate_hits, _v3_answer_slots]  # index 0 -> v1
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _VERSION_TABLE = define_tables(MetaData())[0]

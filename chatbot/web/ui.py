@@ -13,6 +13,8 @@ async turn and stop button (chat_turns.py), feedback (feedback.py) and UI string
 """
 from __future__ import annotations
 
+import asyncio
+
 import logging
 from functools import partial
 from pathlib import Path
@@ -61,8 +63,10 @@ THEME = gr.themes.Default(
 class Chat:
     """Everything the handlers share: the bot, settings, schools, limits and the feedback sink."""
 
-    def __init__(self, holder: BotHolder, settings: Settings, schools: dict, sink: FeedbackSink, limiter=None):
+    def __init__(self, holder: BotHolder, settings: Settings, schools: dict, sink: FeedbackSink, limiter=None,
+                 slots=None):
         self.holder, self.settings, self.schools, self.sink = holder, settings, schools, sink
+        self.slots = slots  # answers in progress on all replicas (store/answer_slots.py), or None
         # app.py may pass the limit shared by the replicas (rate_limit_store = database).
         self.limiter = limiter or RateLimiter(settings.rate_limit_per_minute)
         self.feedback_limiter = RateLimiter(settings.rate_limit_per_minute * 3)
@@ -95,12 +99,15 @@ class Chat:
             return
         turn_id = pending["turn_id"]
         cancel = self.stops.event(turn_id)
+        slot = None
         try:
             notice = None
             if self.holder.pipeline is None:
                 notice = s["starting"] if self.holder.error is None else s["failed"]
             elif cancel.is_set():  # stopped while waiting in line
                 notice = s["stopped"]
+            elif self.slots is not None and (slot := await asyncio.to_thread(self.slots.acquire)) is None:
+                notice = s["busy"]  # the replicas together are answering as many as they may
             if notice:
                 chat.append({"role": "assistant", "content": safe_markdown(notice)})
                 yield chat, state
@@ -138,6 +145,8 @@ class Chat:
             yield chat, state
         finally:
             self.stops.release(turn_id)
+            if slot is not None:
+                await asyncio.to_thread(self.slots.release, slot)
 
     def end_turn(self, state: dict):
         state["pending"] = None
@@ -289,8 +298,15 @@ def build_blocks(chat: Chat, compact: bool, api: bool = False) -> gr.Blocks:
                 """One answer as plain text (what scripts and the Gradio client call). The rate limit
                 was checked before the call was queued (http_limits.py)."""
                 # A sync handler: Gradio runs it in a worker thread, so its writes never block the loop.
-                return plain_answer(chat.holder, chat.sink, new_turn_id(), message,
-                                    getattr(request, "session_hash", None) or "", chat.settings.max_input_chars)
+                slot = chat.slots.acquire() if chat.slots is not None else None
+                if chat.slots is not None and slot is None:
+                    return strings("en")["busy"]
+                try:
+                    return plain_answer(chat.holder, chat.sink, new_turn_id(), message,
+                                        getattr(request, "session_hash", None) or "", chat.settings.max_input_chars)
+                finally:
+                    if slot is not None:
+                        chat.slots.release(slot)
 
             gr.api(chat_api, api_name="chat", api_visibility="undocumented",
                    concurrency_limit=chat.settings.concurrency, concurrency_id="answer")
@@ -298,11 +314,11 @@ def build_blocks(chat: Chat, compact: bool, api: bool = False) -> gr.Blocks:
 
 
 def create_app(loader: Callable[[], object], settings: Settings | None = None,
-               feedback: FeedbackSink | None = None, limiter=None) -> tuple[FastAPI, BotHolder]:
+               feedback: FeedbackSink | None = None, limiter=None, slots=None) -> tuple[FastAPI, BotHolder]:
     settings = settings or Settings()
     schools = load_schools(settings.schools_dir)  # a broken profile stops start-up with every problem listed
     holder = BotHolder(loader)
-    chat = Chat(holder, settings, schools, feedback or NullStore(), limiter)  # app.py passes the real store
+    chat = Chat(holder, settings, schools, feedback or NullStore(), limiter, slots)  # app.py passes the real store
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     # Outermost last: headers and the same-origin rule first, then the kind 500, the body size, the
     # rate limit and the call's shape, all before Gradio parses or queues anything. The limiter is
