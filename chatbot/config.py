@@ -12,7 +12,8 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-QUANTIZATIONS = ("auto", "nf4", "fp4", "int8", "none")
+# int8 is bitsandbytes' LLM.int8; int8-dynamic is torch's own dynamic int8 for the CPU (fbgemm kernels).
+QUANTIZATIONS = ("auto", "nf4", "fp4", "int8", "int8-dynamic", "none")
 DEVICES = ("auto", "cpu", "cuda")
 
 

@@ -1,4 +1,4 @@
-"""Model benchmark: `python -m eval modelbench [--quantizations none,nf4] [--tokens 64] [--runs 3]`.
+"""Model benchmark: `python -m eval modelbench [--quantizations none,nf4,int8-dynamic] [--tokens 64] [--runs 3]`.
 
 Loads the embedded model (or --model) once per quantization in this process and reports load time,
 weight memory, time to first token and decode tokens/s, with the ratio against the first
@@ -89,7 +89,8 @@ def bench_llama_cpp(tokens: int, runs: int) -> dict | None:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval modelbench", description=__doc__)
     add_model_flags(parser)
-    parser.add_argument("--quantizations", default="none,nf4", help="comma list; the first is the baseline")
+    parser.add_argument("--quantizations", default="none,nf4,int8-dynamic",
+                        help="comma list; the first is the baseline")
     parser.add_argument("--tokens", type=int, default=64)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--fresh-cache", action="store_true", help="time the one-off GGUF conversion too")

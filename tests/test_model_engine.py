@@ -547,3 +547,15 @@ def test_when_the_engine_thread_dies_the_next_request_is_still_answered(exact, r
         assert_matches(exact, fresh, refs["hi"], tokens=2)
     finally:
         engine.close()
+
+
+def test_decode_threads_compute_the_same_and_give_the_thread_count_back(exact, refs):
+    threads = torch.get_num_threads()
+    engine = Engine(exact.model, exact.engine.eos_ids, max_batch=2, decode_threads=1)
+    try:
+        request = submit(exact, refs["pell"].prompt, 8, engine=engine)
+        collect(request.generation)
+        assert_matches(exact, request.generation, refs["pell"], tokens=8)
+    finally:
+        engine.close()
+    assert torch.get_num_threads() == threads

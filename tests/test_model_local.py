@@ -36,7 +36,7 @@ def test_auto_loads_what_this_cpu_measured_fastest_and_records_it(embedded_model
     assert settings.quantization == "auto"
     record = json.loads((settings.cache_dir / RECORD).read_text())  # written by prepare (or the load)
     entry = record[f"{embedded_dir(settings.cache_dir).name} | {cpu_key()}"]
-    assert set(entry["answer_s"]) == {"nf4", "none"} and all(s > 0 for s in entry["answer_s"].values())
+    assert set(entry["answer_s"]) == {"nf4", "int8-dynamic", "none"} and all(s > 0 for s in entry["answer_s"].values())
     assert entry["choice"] == winner(entry["answer_s"])
     assert embedded_model.settings.quantization == entry["choice"]
 
@@ -85,6 +85,26 @@ def test_stop_strings_end_the_answer(embedded_model):
 def test_too_long_prompt_is_refused_clearly(embedded_model):
     with pytest.raises(ValueError, match="exceeds the model's context"):
         embedded_model.stream([{"role": "user", "content": "aid " * 9000}], max_new_tokens=10)
+
+
+def test_int8_dynamic_loads_torch_int8_layers_and_generates(embedded_model):
+    from chatbot.model.local import load_chat_model
+
+    model = load_chat_model(load_settings(flags={"quantization": "int8-dynamic"}), log=lambda *_: None)
+    assert model.settings.quantization == "int8-dynamic"
+    kinds = model.quantized_layers()
+    assert kinds == {"DynamicQuantizedLinear": 211}, kinds   # every projection and the lm_head
+    assert model.generate(MESSAGES, max_new_tokens=8)
+
+
+def test_int8_dynamic_is_refused_on_a_gpu():
+    import torch.nn as nn
+
+    from chatbot.model import ModelError
+    from chatbot.model.local import quantize_after_load
+
+    with pytest.raises(ModelError, match="CPU only"):
+        quantize_after_load(nn.Linear(2, 2), "int8-dynamic", "cuda")
 
 
 def test_quantization_none_loads_plain_linear_layers(fp32_model):
