@@ -16,6 +16,16 @@ PG_ENV = "CHATBOT_TEST_POSTGRES_URL"
 SSN = "123-45-6789"
 
 
+class Clock:
+    """A settable clock for the shared limits (rate_limits, answer_slots)."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def _drop_all(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:

@@ -7,15 +7,7 @@ import threading
 from sqlalchemy import create_engine
 
 from chatbot.store.answer_slots import UNCOUNTED, SharedAnswerSlots
-from tests.storage_support import db_url, make_store  # noqa: F401 (fixtures)
-
-
-class Clock:
-    def __init__(self, now: float):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+from tests.storage_support import Clock, db_url, make_store  # noqa: F401 (fixtures)
 
 
 def test_two_replicas_share_one_limit_and_a_released_slot_is_free_again(make_store):

@@ -6,17 +6,9 @@ from sqlalchemy import create_engine, text
 
 from chatbot.store.rate_limits import SharedRateLimiter
 from chatbot.web.ratelimit import RateLimiter
-from tests.storage_support import db_url, make_store  # noqa: F401 (fixtures)
+from tests.storage_support import Clock, db_url, make_store  # noqa: F401 (fixtures)
 
 T0 = 1_800_000_000.0  # a minute boundary (divisible by 60)
-
-
-class Clock:
-    def __init__(self, now: float):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_two_replicas_share_one_count_per_client(make_store):

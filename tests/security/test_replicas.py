@@ -13,12 +13,18 @@ from tests.storage_support import PG_ENV, _drop_all
 pytestmark = pytest.mark.slow
 
 
+def _shared_database(tmp_path, backend: str) -> str:
+    """The URL both replicas use: a SQLite file, or the configured PostgreSQL, emptied first."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'shared.db'}"
+    url = os.environ.get(PG_ENV) or pytest.skip(f"PostgreSQL not configured: set {PG_ENV}")
+    _drop_all(url)
+    return url
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_two_replicas_share_one_rate_limit(tmp_path, backend):
-    url = f"sqlite:///{tmp_path / 'shared.db'}"
-    if backend == "postgresql":
-        url = os.environ.get(PG_ENV) or pytest.skip(f"PostgreSQL not configured: set {PG_ENV}")
-        _drop_all(url)
+    url = _shared_database(tmp_path, backend)
     settings = {"database_url": url, "rate_limit_store": "database", "rate_limit_per_minute": "3"}
     replicas = [launch(tmp_path / name, **settings) for name in ("a", "b")]
     try:
@@ -43,10 +49,7 @@ def test_two_replicas_share_one_answer_limit(tmp_path, backend):
     from chatbot.store.answer_slots import SharedAnswerSlots
     from eval.load_client import Session, event_ids
 
-    url = f"sqlite:///{tmp_path / 'shared.db'}"
-    if backend == "postgresql":
-        url = os.environ.get(PG_ENV) or pytest.skip(f"PostgreSQL not configured: set {PG_ENV}")
-        _drop_all(url)
+    url = _shared_database(tmp_path, backend)
     settings = {"database_url": url, "shared_answer_limit": "1", "trusted_proxies": "1"}
     replicas = [launch(tmp_path / name, **settings) for name in ("a", "b")]
     # A third party holding the only slot stands for an answer in progress on some replica.
