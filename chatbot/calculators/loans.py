@@ -159,7 +159,7 @@ def _apply_prior_borrowing(fields: Mapping[str, Any], values: dict, steps: list[
     values["aggregate_left"] = left
     steps.append(f"Aggregate limit ${values['aggregate_limit']:,} minus ${prior:,} already borrowed: ${left:,} left")
     if left < values["annual_total"]:
-        steps.append(f"Already borrowed ${prior:,}: ${left:,} left under the aggregate limit")
+        steps.append(f"That is less than the yearly limit, so at most ${left:,} this year")
         values["annual_total"] = left
     if "aggregate_subsidized_limit" in values:
         sub_left = max(0, values["aggregate_subsidized_limit"] - prior_sub)

@@ -89,10 +89,11 @@ def _chosen_terms(balance: Decimal, rate: Decimal, terms: list[int], spec: dict)
     for i, years in enumerate(terms, 1):
         months = years * 12
         pay = amortized_payment(balance, rate, months)
+        total, interest = cents(pay * months), cents(pay * months - balance)
         values.update({f"term_{i}_years": years, f"term_{i}_monthly": cents(pay),
-                       f"term_{i}_total_paid": cents(pay * months), f"term_{i}_total_interest": cents(pay * months - balance)})
+                       f"term_{i}_total_paid": total, f"term_{i}_total_interest": interest})
         steps.append(f"${cents(balance):,.2f} at {rate}% over {years} years ({months} months): ${cents(pay):,.2f} a month, "
-                     f"${cents(pay * months):,.2f} in total, ${cents(pay * months - balance):,.2f} of it interest")
+                     f"${total:,.2f} in total, ${interest:,.2f} of it interest")
     if len(terms) > 1:
         first, last = values["term_1_total_paid"], values[f"term_{len(terms)}_total_paid"]
         steps.append(f"Difference in total paid between {terms[0]} and {terms[-1]} years: ${abs(first - last):,.2f}")

@@ -199,6 +199,7 @@ for _who, _en, _es in (("student", "your", "tuyo"), ("parent", "your parents'", 
         ("earned_income", "income from work", "ingresos por trabajo"), ("filing_status", "filing status", "estado tributario"),
         ("tax_return", "tax return", "declaración"), ("cash", "cash and savings", "efectivo y ahorros"))})
 
+YEARS = {"en": "years", "es": "años"}
 # calculator -> the values shown first: (value key, {language: label}, format)
 KEY_VALUES = {
     "pell": [("annual_award", {"en": "Pell Grant for the year", "es": "Beca Pell para el año"}, "$"),
@@ -222,8 +223,7 @@ KEY_VALUES = {
                                         ("total_paid", {"en": "total paid", "es": "total pagado"}, "$"),
                                         ("total_interest", {"en": "total interest", "es": "intereses totales"}, "$"))]
                  + [("rap_monthly", {"en": "Repayment Assistance Plan (RAP), per month", "es": "Plan RAP, por mes"}, "$")]
-                 + [(f"term_{i}_{k}", {lang: f"{{term_{i}_years}} years, {word}" if lang == "en" else f"{{term_{i}_years}} años, {word}"
-                                       for lang, word in words.items()}, "$")
+                 + [(f"term_{i}_{k}", {lang: f"{{term_{i}_years}} {YEARS[lang]}, {word}" for lang, word in words.items()}, "$")
                     for i in (1, 2, 3)
                     for k, words in (("monthly", {"en": "per month", "es": "por mes"}),
                                      ("total_paid", {"en": "total paid", "es": "total pagado"}),

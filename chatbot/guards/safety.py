@@ -39,9 +39,8 @@ CLASSES = ("crisis", "fraud", "guarantee", "phishing", "none")
 # the cue rule at 0.3: recall 0.79, 2 of 529. (Asking the cue of every borderline message: recall 0.88.)
 # Guarantee and phishing from 0.4 (2026-12-03): recall 0.54 / 0.65 -> 0.63 / 0.74 at precision 0.94 / 0.94.
 # Fraud stays at 0.5: at 0.4 its table recall rose 0.40 -> 0.52, but 7 more of 517 ordinary real and dev
-# questions ("ok so whats the fafsa actually for") got the fraud reply first; the fraud patterns in
-# routing.py catch the plain schemes. Fraud at 0.35
-# cost fraud precision 0.85. (Weighting the classes equally in the loss raised recall a little and put a
+# questions ("ok so whats the fafsa actually for") got the fraud reply first (and at 0.35 fraud precision
+# fell to 0.85); the fraud patterns in routing.py catch the plain schemes. (Weighting the classes equally in the loss raised recall a little and put a
 # lead before 3.6% of ordinary questions instead of 2.3%. A logistic regression on the MiniLM sentence
 # vectors, alone or averaged with this one, moved crisis recall at the same precision by 0.02-0.03.)
 CRISIS, SURE = 0.2, 0.6
@@ -113,17 +112,18 @@ class Model:
         """crisis from a low probability on (`strict`, for a plain aid question or a message the router
         would refuse: below SURE only with a warning-sign cue); else the most likely other class if it
         is likely; else none."""
-        if len(_WORD.findall(fold(text).lower())) < MIN_WORDS:
+        folded = fold(text)
+        if len(_WORD.findall(folded.lower())) < MIN_WORDS:
             return "none"  # "hi", "ok": too little to read; the patterns still catch "kms"
         p = self.scores(text)
         best = max(("fraud", "guarantee", "phishing"), key=p.get)
-        cue = CUES.search(fold(text))
+        cue = CUES.search(folded)
         # A borderline crisis guess without a warning-sign cue yields to a class the model is surer of:
         # "would the school notice if i faked being homeless" (crisis 0.3, fraud 0.6) is a fraud question.
         yields = not cue and p[best] >= OTHER[best] and p[best] > p["crisis"]
         if p["crisis"] >= SURE or (p["crisis"] >= CRISIS and (not strict or cue) and not yields):
             return "crisis"
-        if best == "phishing" and p[best] < SURE and not CONTACT_CUES.search(fold(text)):
+        if best == "phishing" and p[best] < SURE and not CONTACT_CUES.search(folded):
             return "none"  # "will PSLF be around or eliminated by Congress?" (0.43) names no contact or credential
         return best if p[best] >= OTHER[best] else "none"
 

@@ -14,7 +14,6 @@ async turn and stop button (chat_turns.py), feedback (feedback.py) and UI string
 from __future__ import annotations
 
 import asyncio
-
 import logging
 from functools import partial
 from pathlib import Path
