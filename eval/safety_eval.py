@@ -24,7 +24,7 @@ def acted_on(text: str, model: safety.Model) -> str:
     d = classify(text, safety_model=model)
     if d.reason == "crisis":
         return "crisis"
-    if d.reason == "fraud" or d.lead == "fraud":
+    if d.reason == "fraud" or d.lead in ("fraud", "fraud_doubt"):
         return "fraud"
     return d.lead or "none"
 

@@ -340,6 +340,27 @@ def test_repayment_over_the_term_the_user_chose(message, shown):
         assert s in turn.text
 
 
+def test_two_terms_in_one_phrase_and_a_rounded_payment_first():
+    turn = calc_turn("If I owe $60,000 at 6.8% and want to pay it off in 10 or 20 years, what is my monthly payment?",
+                     [], "repayment", YEAR)
+    assert not turn.missing, turn.text
+    first = turn.text.splitlines()[0]
+    # The amount asked for, in whole dollars, before the cents and totals.
+    assert first == "Your monthly payment estimate: about $690 a month over 10 years, or about $458 a month over 20 years."
+    assert "10 years, per month: $690.48" in turn.text and "20 years, per month: $458.00" in turn.text
+
+
+def test_a_payment_questions_one_amount_is_the_balance():
+    turn = calc_turn("¿Cuánto pagaría al mes por $20,000 al 5% en 10 años?", [], "repayment", YEAR, "es")
+    assert not turn.missing, turn.text
+    assert turn.text.startswith("Tu estimación de pago mensual: unos $212 al mes durante 10 años.")
+    # An amount with its own label (income) is not the balance; the one left is.
+    two = calc_turn("I make $40,000 and have $20,000 at 5%, what would I pay a month over 10 years?", [], "repayment", YEAR)
+    assert two.fields["balance"] == 20000 and two.fields["agi"] == 40000
+    both = calc_turn("I have $20,000 and $9,000 at 5%, what would I pay a month over 10 years?", [], "repayment", YEAR)
+    assert "balance" in both.missing  # two unlabelled amounts: which is owed is not guessed
+
+
 def test_time_already_paid_is_not_a_term():
     assert "term_years" not in extract("I've been paying for 5 years and owe 20k at 6%").values
 

@@ -216,6 +216,8 @@ def _gather(name: str, history: list[dict], question: str, year: str):
         year = ex.award_year or year
         got, got_notes = _for_calculator(name, ex.values, ex.notes, year)
         _fill_asked(asked, got, got_notes, ex, year)
+        if name == "repayment" and not asked and "balance" not in got and "balance" not in fields:
+            _lone_balance(ex, got, got_notes)
         for k in got:
             notes.pop(k, None)
             notes.pop(f"{k}:assumed", None)
@@ -255,6 +257,16 @@ def _fill_asked(asked: list[str], got: dict, notes: dict, ex: Extracted, year: s
     for f in [f for f in open_ if f in YES_NO_FIELDS and f not in got]:
         if answers:
             got[f] = answers.pop(0)
+
+
+def _lone_balance(ex: Extracted, got: dict, notes: dict) -> None:
+    """A payment question's one unlabelled amount is what is owed: "cuánto pagaría al mes por $20,000
+    al 5%" names no balance word, and its rate and term are taken already."""
+    amounts = [(v, note) for v, note in ex.numbers if v >= 100]
+    if len(amounts) == 1:
+        got["balance"], note = amounts[0]
+        if note:
+            notes["balance"] = note
 
 
 def _for_calculator(name: str, values: dict, notes: dict, year: str) -> tuple[dict, dict]:

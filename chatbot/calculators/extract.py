@@ -203,6 +203,8 @@ def _terms(t: _Text, ex: Extracted) -> None:
         n = term_years(next(g for g in (m["n"], m["m"], m["o"], m["p"]) if g))
         if 1 <= n <= 40:
             terms.append(n)
+            if m["also"] and 1 <= (k := int(m["also"])) <= 40:
+                terms.append(k)
             t.blank(*m.span())
             if also := TERM_ALSO.match(t.low, m.end()) or TERM_ALSO.match(t.low, m.end() + 1):
                 if 1 <= (k := term_years(also["n"])) <= 40:

@@ -133,7 +133,8 @@ _TERM_WORDS = {"fifteen": 15, "twenty": 20, "twenty-five": 25, "thirty": 30}
 TERM = re.compile(
     r"(?<!been paying )(?<!been paying it )(?<!paid )(?<!worked )(?<!working )"
     r"\b(?:for|over|within|in|across|durante|en|a)\s+(?:a\s+|the\s+next\s+|un\s+|un plazo de\s+)?" + _TERM_N +
-    r"[\s-]*(?:years?|yrs?|anos)\b(?! old| ago)"
+    # "in 10 or 20 years": both terms
+    r"(?:\s+(?:or|and|o|y)\s+(?P<also>\d{1,2}))?[\s-]*(?:years?|yrs?|anos)\b(?! old| ago)"
     r"|\b" + _TERM_N.replace("?P<n>", "?P<m>") + r"[\s-]*(?:years?|yr)[\s-]+(?:term|period|plan|payoff|repayment)\b"
     r"|\b(?:term|period|plazo) of\s+" + _TERM_N.replace("?P<n>", "?P<o>") + r"\s*(?:years?|yrs?)\b"
     r"|\bplazo de\s+" + _TERM_N.replace("?P<n>", "?P<p>") + r"\s*anos\b")

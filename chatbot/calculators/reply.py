@@ -10,6 +10,7 @@ Questions never ask for an SSN, an FSA ID or password, or a bank or account numb
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from chatbot.calculators.fields import MONEY, YES_NO_FIELDS
@@ -200,6 +201,10 @@ for _who, _en, _es in (("student", "your", "tuyo"), ("parent", "your parents'", 
         ("tax_return", "tax return", "declaración"), ("cash", "cash and savings", "efectivo y ahorros"))})
 
 YEARS = {"en": "years", "es": "años"}
+# A payment plan's level payment, rounded to whole dollars, on the heading line: the amount a person
+# asked for, before the cents and totals below it.
+ROUNDED = {"en": "about ${amount:,} a month over {years} {unit}", "es": "unos ${amount:,} al mes durante {years} {unit}"}
+OR = {"en": ", or ", "es": ", o "}
 # calculator -> the values shown first: (value key, {language: label}, format)
 KEY_VALUES = {
     "pell": [("annual_award", {"en": "Pell Grant for the year", "es": "Beca Pell para el año"}, "$"),
@@ -307,11 +312,20 @@ def _value(v: Any, fmt: str, lang: str) -> str:
     return (f"${v:,.2f}" if isinstance(v, float) else f"${v:,}") if fmt == "$" else f"{v:,}" + fmt.strip("$")
 
 
+def _rounded_payments(values: dict, lang: str) -> str:
+    """ "about $690 a month over 10 years" for each plan or term with a level payment, in result order."""
+    plans = ["standard", "tiered_standard"] + [f"term_{i}" for i in (1, 2, 3)]
+    return OR[lang].join(
+        ROUNDED[lang].format(amount=int(Decimal(str(values[f"{p}_monthly"])).quantize(Decimal(1), ROUND_HALF_UP)),
+                             years=values[f"{p}_years"], unit=YEARS[lang])
+        for p in plans if values.get(f"{p}_monthly") is not None and values.get(f"{p}_years"))
+
+
 def result_text(r: CalcResult, fields: dict, notes: dict, lang: str, hide: set[str] = frozenset()) -> str:
     """Key numbers first, then the inputs and what was assumed, the steps, unconfirmed points, the line.
     `hide`: assumed inputs, left out of "based on" (their own line says what was assumed)."""
     head = HEADING[r.calculator][lang] + (FOR_YEAR[lang].format(year=r.award_year) if "award_year" in fields else "")
-    lines = [head + ":"]
+    lines = [head + ":" + (f" {rounded}." if (rounded := _rounded_payments(r.values, lang)) else "")]
     lines += [f"- {words[lang].format(**r.values)}: {_value(r.values[k], fmt, lang)}"
               for k, words, fmt in KEY_VALUES[r.calculator] if r.values.get(k) is not None]
     inputs = {k: v for k, v in fields.items() if k != "award_year" and k not in hide}

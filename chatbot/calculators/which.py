@@ -47,7 +47,7 @@ CALCULATOR_RULES = [
          r"med(?:ical)? school|law school|professional (?:student|program|degree)|dependent|independent|undergrad\w*|"
          r"primer ano|segundo ano|tercer ano|cuarto ano|dependiente|independiente|posgrado|maestria)\b")),
     ("repayment", _rx(r"\bpayments?\b", r"\bpay (?:back|per|a|each|monthly|off)\b", r"\bmonthly\b", r"\bper month\b",
-                      r"\bhow long\b", r"\bpagar\b", r"\bpagos?\b", r"\bmensualidad\b", r"\bcuota\b"),
+                      r"\bhow long\b", r"\bpagar(?:ia|e|ias|iamos)?\b", r"\bal mes\b", r"\bpagos?\b", r"\bmensualidad\b", r"\bcuota\b"),
      _rx(r"\bhow (?:much|long)\b", r"\bwhat (?:would|will|is|'s|are)\b", r"\bwhats\b", r"\bcalculat(?:e|ing)\b",
          r"\bestimate\b", r"\bcuant", r"\bpayments? (?:will|would) be\b"), _rx(_MONEY_FACT)),
     ("dependency", _rx(r"\b(?:in)?depend(?:ent|ence|ency|iente)", r"\bmy parents'? (?:info|information)",

@@ -28,7 +28,7 @@ class RouteDecision:
     route: str                      # answer | calculator | refuse | redirect | smalltalk
     reason: str                     # the rule that decided, e.g. "crisis", "off-topic:sports", "aid-topic"
     calculator: str | None = None   # with route "calculator": pell | sai | loan-limits | repayment | dependency
-    lead: str | None = None         # a safety reply shown before the answer: fraud | guarantee | phishing
+    lead: str | None = None         # a safety reply shown before the answer: fraud | fraud_doubt | guarantee | phishing
 
 
 # -- crisis: always first; the pipeline shows the 988 line -------------------------------------
@@ -158,6 +158,15 @@ FRAUD_SCHEME = _rx(
     r"\bmake (?:my|our|his|her|their|your) (?:income|assets|earnings) (?:appear|look|seem) (?:lower|smaller|less)\b",
     r"\b(?:okay|ok|fine|legal|allowed) to hide (?:his|her|their|my|our) (?:assets|income|money|savings)\b")
 
+# A scheme told by an asker who doubts it ("my friends say there are tricks to make income look lower;
+# if this is true, what should I do?", "my ex wants to move the money off the FAFSA radar; this makes me
+# nervous"): they want to know whether it is allowed, so the answer is "no, and why" followed by the
+# rules, not a refusal. Someone else's idea alone is not doubt; asking to do it is still refused.
+WORRIED = _rx(
+    r"\bmakes? me (?:nervous|uneasy|worried|uncomfortable)\b", r"\bif (?:this|that|it) is true\b",
+    r"\b(?:without|not by) (?:taking )?(?:any )?risks?\b", r"\bi don'?t want to (?:break|get in trouble|do anything illegal)",
+    r"\bme pone nervios[oa]\b", r"\bsi (?:esto|eso) es verdad\b", r"\bno quiero (?:meterme en problemas|hacer nada ilegal)")
+
 HARMFUL_RULES = [
     ("fraud", _rx(rf"{_INTENT}\b(?:lie|lying|fib|cheat|falsify|fudge|mentir|miento|mienta|enganar|falsific\w*)\b",
                   rf"{_INTENT}\b(?:hide|hiding|conceal|not report|leave out|leave off|omit|escond\w*|ocult\w*)\b"
@@ -279,6 +288,8 @@ def classify(text: str, safety_model: "safety.Model | None" = None) -> RouteDeci
         # 988 first; a fraud scheme told in the same message still gets its consequences after it.
         return RouteDecision("redirect", "crisis", lead="fraud" if FRAUD_SCHEME.search(folded) else None)
     if FRAUD_SCHEME.search(folded) and decision.route in ("answer", "calculator"):
+        if WORRIED.search(folded):  # is what they were told allowed? no, and why; then the rules
+            return RouteDecision("answer", "fraud-doubt", lead="fraud_doubt")
         return RouteDecision("refuse", "fraud")  # the scheme is the question: decline, consequences, honest route
     if learned != "none" and decision.route in ("answer", "calculator"):
         return RouteDecision(decision.route, decision.reason, decision.calculator, lead=learned)
