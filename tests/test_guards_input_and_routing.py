@@ -113,7 +113,6 @@ ANSWER = [
 # the 988 line before their answer. Known false alarms (issue 17's note); strict, so a fix shows here.
 FALSE_ALARMS = {
     "i don't want to be a burden to my parents, can i borrow on my own?",   # "burden" is a warning-sign cue
-    "ok and whats the smallest payment i could ever have on it?",            # no aid word, so no cue rule
 }
 
 

@@ -32,7 +32,7 @@ class RouteDecision:
 
 
 # -- crisis: always first; the pipeline shows the 988 line -------------------------------------
-CRISIS = _rx(r"\bsuicid", r"\bkill (?:myself|my self)\b", r"\b(?:end|ending) (?:it all|my life)\b",
+CRISIS = _rx(r"\bsuicid", r"\bkill (?:myself|my self)\b", r"\b(?:end|ending) (?:it all|my life|things|everything)\b",
              r"\btake my (?:own )?life\b", r"\b(?:want(?:ed)? to|wanna|going to|gonna) die\b",
              r"\bwish i (?:was|were) dead\b", r"\bbetter off dead\b", r"\bno reason to live\b",
              r"\bnot worth living\b", r"\bdon'?t want to (?:live|be alive|be here|wake up)\b",
@@ -67,9 +67,6 @@ CRISIS = _rx(r"\bsuicid", r"\bkill (?:myself|my self)\b", r"\b(?:end|ending) (?:
              r"\bno estar aqui\b", r"\bya me despedi de\b", r"\btengo (?:guardadas )?(?:unas |muchas )?pastillas\b",
              r"\bya lo tengo decidido\b", r"\bme lastimo\b", r"\b(?:ya )?nada importa(?: ya)?\b",
              r"\bsi me muero\b[^.]{0,80}\bpensando\b")
-# Figures of speech that name suicide without meaning it: only these, with no other sign, leave the
-# decision to the classifier ("taking 18 credits is a suicide mission", "la fecha limite es un suicidio").
-CRISIS_IDIOM = _rx(r"\bsuicide mission\b", r"\b(?:is|es) (?:a |un |pure |total )?suicid(?:e|io)\b")
 
 # A school named by its name or initials, not "my college" or "a community college".
 _NOT_A_NAME = (r"my|your|our|a|an|the|this|that|any|community|each|every|other|which|what|some|their|his|her|state|"
@@ -251,6 +248,13 @@ AID_TERMS = _rx(
     r"\bincome\b|\bingresos\b|\btax returns?\b|\btaxes\b|\bassets\b|\bcollege costs?\b",
     r"\breembolso\b|\bcondonacion\b|\bperdon de\b|\bverificacion\b|\b(?:in)?dependiente\b|\bindice de ayuda\b")
 
+# Words of a school task the aid vocabulary lacks: with them a message is plainly about that task, so a
+# borderline crisis guess needs a warning-sign cue ("i'm so done with this form lol, how do i submit it",
+# "should i withdraw from college" had read 0.26 and 0.21 crisis with no cue; safety.py says why).
+SCHOOL_TASK = _rx(r"\b(?:form|forms|college|school|class(?:es)?|semester|credits?|grades?|enroll\w*|withdraw\w*|tax(?: part)?|"
+                  r"deadline|appeal|application|university|campus|agi|payments?|formulario|escuela|universidad|clases|semestre|"
+                  r"impuestos|ayuda|solicitud|inscri\w*)\b")
+
 # -- routing ------------------------------------------------------------------------------------
 
 def asks_about_aid(text: str) -> bool:
@@ -282,7 +286,7 @@ def classify(text: str, safety_model: "safety.Model | None" = None) -> RouteDeci
     decision = _classify(folded)
     # Below the model's SURE level, crisis needs a warning-sign cue in a message that is plainly an aid
     # question or that would be refused (chatbot/guards/safety.py says why and what it costs).
-    strict = decision.route in ("refuse", "smalltalk") or bool(AID_TERMS.search(folded))
+    strict = decision.route in ("refuse", "smalltalk") or bool(AID_TERMS.search(folded) or SCHOOL_TASK.search(folded))
     learned = (safety_model or safety.model()).classify(text, strict=strict)
     if _crisis_pattern(folded) or learned == "crisis":
         # 988 first; a fraud scheme told in the same message still gets its consequences after it.
@@ -291,6 +295,9 @@ def classify(text: str, safety_model: "safety.Model | None" = None) -> RouteDeci
         if WORRIED.search(folded):  # is what they were told allowed? no, and why; then the rules
             return RouteDecision("answer", "fraud-doubt", lead="fraud_doubt")
         return RouteDecision("refuse", "fraud")  # the scheme is the question: decline, consequences, honest route
+    if learned == "fraud" and decision.route in ("answer", "calculator") and not WORRIED.search(folded) \
+            and (safety_model or safety.model()).scores(text)["fraud"] >= safety.REFUSE_FRAUD and safety.names_a_scheme(folded):
+        return RouteDecision("refuse", "fraud")  # the model is sure the scheme is the question
     if learned != "none" and decision.route in ("answer", "calculator"):
         return RouteDecision(decision.route, decision.reason, decision.calculator, lead=learned)
     return decision
@@ -301,12 +308,13 @@ def crisis_certain(text: str) -> bool:
     learned model sure of it. The pipeline answers the question of a borderline one after the 988
     line ("What if I live with a relative or family friend?" scored 0.21 and got 988 and nothing else)."""
     folded = _fold(text)
-    return bool(_crisis_pattern(folded) or safety.CUES.search(folded)) or safety.model().scores(text)["crisis"] >= safety.SURE
+    return (_crisis_pattern(folded) or bool(safety.CUES.search(safety.without_figures(folded)))
+            or safety.model().scores(text)["crisis"] >= safety.SURE)
 
 
 def _crisis_pattern(folded: str) -> bool:
     """A crisis pattern matches, beyond a figure of speech alone."""
-    return bool(CRISIS.search(CRISIS_IDIOM.sub(" ", folded)))
+    return bool(CRISIS.search(safety.without_figures(folded)))
 
 
 def _classify(folded: str) -> RouteDecision:

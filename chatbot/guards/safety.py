@@ -6,8 +6,9 @@
 Classes: crisis (self-harm, hopelessness, wishing not to be here), fraud (hide income or assets, lie,
 fake independence), guarantee (demands for certainty nobody can give), phishing (scam contacts and
 credential requests), none. Keyword lists missed how people write ("im done fighting, im tired of being
-a burden"), so a logistic regression reads words, word pairs and character 3-5-grams (which survive
-typos and slang), learned from `safety_table.jsonl` beside this file: paraphrases of crisis-line warning
+a burden"), so a logistic regression reads words, word pairs, character 3-5-grams (which survive
+typos and slang) and concepts (safety_concepts.py: a way of asking whether anyone checks, a demand for
+certainty, a credential handed over), learned from `safety_table.jsonl` beside this file: paraphrases of crisis-line warning
 signs, FTC/FSA scam and fraud warnings, negatives (figures of speech about stress, questions *about*
 scams or a parent's death) and the first question of each knowledge entry as an ordinary question
 (without them, "whats going on with the SAVE plan" read as crisis); sources and rules in
@@ -28,32 +29,46 @@ from pathlib import Path
 
 import numpy as np
 
+from chatbot.guards.safety_concepts import SCHEME_CONCEPTS, concepts
 from chatbot.lang import fold
 
 TABLE = Path(__file__).with_name("safety_table.jsonl")
 CLASSES = ("crisis", "fraud", "guarantee", "phishing", "none")
 # Probabilities that decide, chosen by 5-fold cross-validation (python -m eval safety) against false
-# alarms on the 529 real and dev aid questions: crisis from 0.2, and from 0.6 when a message that is
-# plainly an aid question (or would be refused) carries no warning-sign cue: recall 0.83, precision
-# 0.81, 5 of 529 questions get the 988 line first. Without the cue rule: recall 0.89 but 30 of 529;
-# the cue rule at 0.3: recall 0.79, 2 of 529. (Asking the cue of every borderline message: recall 0.88.)
-# Guarantee and phishing from 0.4 (2026-12-03): recall 0.54 / 0.65 -> 0.63 / 0.74 at precision 0.94 / 0.94.
-# Fraud stays at 0.5: at 0.4 its table recall rose 0.40 -> 0.52, but 7 more of 517 ordinary real and dev
-# questions ("ok so whats the fafsa actually for") got the fraud reply first (and at 0.35 fraud precision
-# fell to 0.85); the fraud patterns in routing.py catch the plain schemes. (Weighting the classes equally in the loss raised recall a little and put a
-# lead before 3.6% of ordinary questions instead of 2.3%. A logistic regression on the MiniLM sentence
-# vectors, alone or averaged with this one, moved crisis recall at the same precision by 0.02-0.03.)
-CRISIS, SURE = 0.2, 0.6
-OTHER = {"fraud": 0.5, "guarantee": 0.4, "phishing": 0.4}
+# alarms on the 353 dev and real-dev aid questions. Crisis from 0.2, and from SURE when a message that is
+# plainly an aid or school question (or would be refused) carries no warning-sign cue. A borderline crisis
+# guess without a cue yields to fraud, guarantee or phishing from YIELD_TO when that class is likelier:
+# "i'm going to say i live with my mom because my dad makes more" (crisis 0.51, fraud 0.39) is a scheme.
+# With the concept features (2026-12-04): SURE 0.6 -> 0.7 and YIELD_TO 0.5 -> 0.3 took crisis precision
+# 0.94 -> 0.96 at recall 1.0; CRISIS 0.25 cost recall (0.98). Guarantee and phishing from 0.4 (0.35 put
+# a guarantee lead on one more ordinary question). Fraud from 0.35, but below SURE only when the message
+# names a scheme (`names_a_scheme`): with that gate 0.5 -> 0.35 raised recall 0.74 -> 0.79 at precision
+# 0.94, and 4-5 of the 353 ordinary questions get a fraud reply first (two of them are parents told of a
+# scheme, who get "no, that isn't allowed"). Weight decay 1e-4 -> 1e-5 (with the 260 rows of 2026-12-04):
+# fraud / guarantee / phishing recall 0.71 / 0.85 / 0.90 -> 0.74 / 0.90 / 0.91; 0 and 3e-6 did worse.
+# (Earlier: weighting the classes equally in the loss, and a logistic regression on the MiniLM sentence
+# vectors, alone or averaged with this one, each moved recall by 0.02-0.03.)
+CRISIS, SURE, YIELD_TO = 0.2, 0.7, 0.3
+OTHER = {"fraud": 0.35, "guarantee": 0.4, "phishing": 0.4}
+# From this fraud probability the scheme is refused (decline, consequences, honest route) instead of
+# answered after the fraud reply: "can we just say 0 for the brokerage account" is not a question about
+# the rules, and it must name the scheme (a sure verdict on "he says he will just type his tax numbers in
+# instead, is that ok?" named none). Below it a lead keeps the answer for the honest asker.
+REFUSE_FRAUD = 0.7
 MIN_WORDS = 5    # shorter messages carry too few features ("and the minimum?" read as crisis); the patterns cover "i want to die"
-STEPS, RATE, L2 = 300, 0.5, 1e-4   # AdaGrad steps, step size, weight decay
+STEPS, RATE, L2 = 300, 0.5, 1e-5   # AdaGrad steps, step size, weight decay
+# A concept feature (safety_concepts.py) counts this many n-grams: one "#detect" among a hundred
+# character n-grams would otherwise weigh as little as one of them (3 or 6 did worse: fraud recall 0.69,
+# or crisis recall 0.985).
+BOOST = 4.0
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
 def features(text: str) -> list[str]:
-    """Words, neighbouring word pairs and the character 3-5-grams of each word (binary)."""
-    words = _WORD.findall(fold(text).lower().replace("\u2019", "'"))
-    out = set(words)
+    """Words, neighbouring word pairs, the character 3-5-grams of each word, and the concepts (binary)."""
+    folded = fold(text).lower().replace("\u2019", "'")
+    words = _WORD.findall(folded)
+    out = set(words) | set(concepts(folded))
     out.update(f"{a}_{b}" for a, b in zip(words, words[1:]))
     for w in words:
         padded = f" {w} "
@@ -68,41 +83,44 @@ class Model:
     def __init__(self, rows: list[tuple[str, str]]):
         feats = [features(t) for t, _ in rows]
         self.index = {f: i for i, f in enumerate(sorted({f for fs in feats for f in fs}))}
-        ind, indptr, norm = self._sparse(feats)
+        ind, indptr, val = self._sparse(feats)
         y = np.eye(len(CLASSES))[[CLASSES.index(label) for _, label in rows]]
         row_of = np.repeat(np.arange(len(rows)), np.diff(indptr))
         # The gradient sums each feature's rows: entries sorted by feature once, then one reduceat
         # per step (np.add.at did the same scatter ten times slower: 6 s of the first answer).
         order = np.argsort(ind, kind="stable")
-        by_feature, rows_by_feature = ind[order], row_of[order]
+        by_feature, rows_by_feature, val_by_feature = ind[order], row_of[order], val[order][:, None]
         firsts = np.flatnonzero(np.r_[True, by_feature[1:] != by_feature[:-1]])
         features_present = by_feature[firsts]
         self.w = np.zeros((len(self.index), len(CLASSES)))
         self.b = np.zeros(len(CLASSES))
         seen = np.full_like(self.w, 1e-8)
         for _ in range(STEPS):
-            p = _softmax_rows(self._logits(ind, indptr, norm))
+            p = _softmax_rows(self._logits(ind, indptr, val))
             g = (p - y) / len(rows)
             grad = np.zeros_like(self.w)
-            grad[features_present] = np.add.reduceat((g * norm)[rows_by_feature], firsts, axis=0)
+            grad[features_present] = np.add.reduceat(g[rows_by_feature] * val_by_feature, firsts, axis=0)
             grad += L2 * self.w
             seen += grad ** 2
             self.w -= RATE * grad / np.sqrt(seen)
             self.b -= RATE * g.sum(0)
 
     def _sparse(self, feats: list[list[str]]):
-        """Feature indices of every row (CSR: indices, row starts) and each row's 1/sqrt(n) scale."""
+        """Feature indices of every row and their values (CSR: indices, row starts, values): 1, or
+        BOOST for a concept, each row scaled by 1/sqrt(n)."""
         idx = [[self.index[f] for f in fs if f in self.index] for fs in feats]
         indptr = np.cumsum([0] + [len(i) for i in idx])
-        norm = 1 / np.sqrt(np.maximum(np.diff(indptr), 1))[:, None]
-        return np.array([i for row in idx for i in row], dtype=np.int64), indptr, norm
+        norm = 1 / np.sqrt(np.maximum(np.diff(indptr), 1))
+        weight = [BOOST if f.startswith("#") else 1.0 for fs in feats for f in fs if f in self.index]
+        val = np.array(weight) * np.repeat(norm, np.diff(indptr))
+        return np.array([i for row in idx for i in row], dtype=np.int64), indptr, val
 
-    def _logits(self, ind, indptr, norm):
+    def _logits(self, ind, indptr, val):
         sums = np.zeros((len(indptr) - 1, len(CLASSES)))
         nonempty = np.diff(indptr) > 0
         if ind.size:
-            sums[nonempty] = np.add.reduceat(self.w[ind], indptr[:-1][nonempty], axis=0)
-        return sums * norm + self.b
+            sums[nonempty] = np.add.reduceat(self.w[ind] * val[:, None], indptr[:-1][nonempty], axis=0)
+        return sums + self.b
 
     def scores(self, text: str) -> dict[str, float]:
         p = _softmax_rows(self._logits(*self._sparse([features(text)])))[0]
@@ -117,15 +135,22 @@ class Model:
             return "none"  # "hi", "ok": too little to read; the patterns still catch "kms"
         p = self.scores(text)
         best = max(("fraud", "guarantee", "phishing"), key=p.get)
-        cue = CUES.search(folded)
+        cue = CUES.search(without_figures(folded))
         # A borderline crisis guess without a warning-sign cue yields to a class the model is surer of:
         # "would the school notice if i faked being homeless" (crisis 0.3, fraud 0.6) is a fraud question.
-        yields = not cue and p[best] >= OTHER[best] and p[best] > p["crisis"]
+        yields = not cue and p[best] >= YIELD_TO and p[best] > p["crisis"]
         if p["crisis"] >= SURE or (p["crisis"] >= CRISIS and (not strict or cue) and not yields):
             return "crisis"
         if best == "phishing" and p[best] < SURE and not CONTACT_CUES.search(folded):
             return "none"  # "will PSLF be around or eliminated by Congress?" (0.43) names no contact or credential
+        if best == "fraud" and p[best] < SURE and not names_a_scheme(folded):
+            return "none"  # "ok so whats the fafsa actually for" (0.5, from "actually") names no act
         return best if p[best] >= OTHER[best] else "none"
+
+
+def names_a_scheme(text: str) -> bool:
+    """The message names an act that makes the form untrue, or asks whether anyone checks."""
+    return bool(SCHEME_CONCEPTS.intersection(concepts(fold(text).lower())))
 
 
 def load_table(path: Path = TABLE) -> list[dict]:
@@ -156,11 +181,34 @@ CUES = re.compile(
     r"hopeless|worthless|useless|no hope|trapped|no way out|escape|unbearable|can'?t take|can'?t do this|"
     r"i'?m done|done fighting|ashamed|all alone|nobody (?:cares|would)|no one (?:cares|would)|disappear|vanish|"
     r"be gone|end (?:it|my|this|everything)|hurt (?:myself|me)|the pain|cut(?:ting)? (?:myself|again)|cutting|"
-    r"pills|rope|bridge|jump|hit by a|goodbye|sleep forever|not wake|never wake|without me|tired of (?:living|"
+    r"(?:never|nothing (?:will )?(?:ever )?)gets? better|only shot|ending (?:it|things|everything)|"
+    r"pills|rope|bridge|jump\w*|hit by a|pointless|no future|(?:a |any |no )?reason to (?:keep going|go on|live|stay|try)|"
+    r"won'?t matter (?:soon|anymore|much longer)|(?:not|no longer) (?:\w+ ){0,3}(?:be|being) (?:here|around)|"
+    r"(?:wrote|writing|left) (?:\w+ )?(?:letters|notes) (?:to|for)|"
+    r"goodbye|sleep forever|not wake|never wake|without me|tired of (?:living|"
     r"everything|being|it all|trying)|give up|giving up|deserve to|hate myself|kill|a will|my will|"
     r"(?:things|stuff|it) away|my stuff|nacido|morir|muerto|muerta|vivir|mi vida|existir|desaparecer|una carga|"
     r"cansad[oa] de|rendirme|despertar|adios|sin mi|se las dejo|lastimar\w*|cortar\w*|nadie (?:me|me va)|"
-    r"sin esperanza|atrapad[oa])\b", re.I)
+    r"sin esperanza|atrapad[oa]|sin futuro|no hay (?:manera|forma|salida)|salir de esto|(?:ya no|no) va a importar|"
+    r"seguir adelante|para que seguir)\b", re.I)
+
+
+# Figures of speech and other people's deaths that name a warning sign without the writer meaning it:
+# removed before the crisis patterns and cues are read, so the classifier alone decides ("taking 18
+# credits is a suicide mission", "i want to kill my loans as fast as possible", "my brother died by
+# suicide last spring, can i appeal sap", "ready to give up on this form").
+FIGURES = re.compile(
+    r"\bsuicide mission\b|\b(?:is|es) (?:a |un |pure |total )?suicid(?:e|io)\b|"
+    r"\bkill(?:ing)? (?:off )?(?:my|the|these|those|this|our) (?:\w+ )?(?:loans?|debt|balance|interest|payments?|bill)\b|"
+    r"\b(?:give|giving) up on (?:this|the|my) (?:form|fafsa|application|paperwork|process|appeal)\b|"
+    r"\b(?:my|his|her|our|a) (?:\w+ )?(?:brother|sister|mom|mother|dad|father|parent|friend|cousin|uncle|aunt|son|daughter|"
+    r"husband|wife|partner|classmate|roommate|grand\w+)\b[^.?!]{0,30}\b(?:died by|committed|attempted|death by|lost to|"
+    r"from) suicide\b|\b(?:mi|su) (?:\w+ )?(?:hermano|hermana|mama|madre|papa|padre|amig[oa]|prim[oa]|hij[oa]|tio|tia)\b"
+    r"[^.?!]{0,10}\b(?:se suicido|intento suicidarse)\b|\blose my mind\b", re.I)
+
+
+def without_figures(folded: str) -> str:
+    return FIGURES.sub(" ", folded)
 
 
 # A scam or impersonation message names a contact, a credential or a payment; below SURE, phishing needs
