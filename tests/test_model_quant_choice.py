@@ -3,7 +3,7 @@ recorded per model folder and CPU, reused, re-measured when the record is damage
 measurement on the embedded model runs in `make test`'s prepare step (tests/test_model_local.py checks it)."""
 import json
 
-from chatbot.model.quant_choice import RECORD, choose, winner
+from chatbot.model.quant_choice import RECORD, TIMING, choose, winner
 
 
 class Stopwatch:
@@ -59,3 +59,13 @@ def test_a_record_made_with_other_candidates_is_measured_again(tmp_path):
     watch = Stopwatch({"nf4": 2.8, "int8-dynamic": 0.9, "none": 6.0})
     assert choose("/m/smollm2", "cpu", tmp_path, measure=watch, key="EPYC", log=lambda *_: None) == "int8-dynamic"
     assert len(watch.calls) == 3
+
+
+def test_a_record_timed_on_the_main_thread_is_measured_again(tmp_path):
+    # Timing 1 ran on the main thread, where NF4 looked faster than it is in the engine's thread.
+    old = {"choice": "nf4", "answer_s": {"nf4": 3.1, "int8-dynamic": 2.7, "none": 6.6}, "measured": "2026-12-03"}
+    (tmp_path / RECORD).write_text(json.dumps({"smollm2 | EPYC": old}))
+    watch = Stopwatch({"nf4": 8.2, "int8-dynamic": 3.9, "none": 8.1})
+    assert choose("/m/smollm2", "cpu", tmp_path, measure=watch, key="EPYC", log=lambda *_: None) == "int8-dynamic"
+    assert len(watch.calls) == 3
+    assert json.loads((tmp_path / RECORD).read_text())["smollm2 | EPYC"]["timing"] == TIMING
