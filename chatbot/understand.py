@@ -48,6 +48,21 @@ MIN_OWN_WORDS = 6  # a first question with fewer content words borrows the sente
 _POINTS_BACK = re.compile(r"\b(?:it|its|that|this|they|them|those|these|the same|one|eso|esto|esa|ese|ellos|lo mismo)\b",
                           re.I)
 
+# Aid things a story names that its closing question leaves out ("I got a bill for my Parent PLUS loan.
+# My child is still in school. Why is there a payment?" was searched as "...why is there a payment?" and
+# got IDR payment entries): they are added to the query of a question that follows the story.
+TOPIC_TERMS = re.compile(
+    r"\b(?:parent ?plus|grad ?plus|plus loans?|pell(?: grant)?|pslf|public service loan forgiveness|teacher loan forgiveness|"
+    r"(?:identity )?verification|v[45]|fafsa|css profile|sai|efc|student aid index|consolidat\w+|default\w*|forbearance|"
+    r"deferment|idr|ibr|paye|icr|rap|save plan|(?:un)?subsidized|direct loans?|stafford|private loans?|work[- ]study|fseog|"
+    r"teach grant|contributors?|step-?(?:dad|mom|father|mother|parent)|divorced?|(?:legally )?separated|remarried|"
+    r"dependency override|independent|dependent|professional judgment|special circumstances?|sap|academic progress|"
+    r"cost of attendance|refund|disbursement|entrance counseling|exit counseling|endorser|adverse credit|credit|"
+    r"tax returns?|transcripts?|w-?2|fsa id|award letter|aid offer|scholarships?|529|forgiveness|discharge|"
+    r"garnish\w*|rehabilitat\w*|servicer|grace period|interest|co-?sign\w*|"
+    r"prestamos? parent plus|beca pell|verificacion|consolidacion|condonacion|perdon|aplazamiento|indulgencia|"
+    r"padrastro|madrastra|divorciad[oa]s?|separad[oa]s?|reembolso|desembolso|declaracion de impuestos|beca)\b", re.I)
+
 YEAR_IN_SCHOOL = [
     ("first-year", re.compile(r"\b(?:freshman|freshmen|first[- ]year|1st[- ]year|incoming|primer ano)\b", re.I)),
     ("second-year", re.compile(r"\b(?:sophomore|second[- ]year|2nd[- ]year|segundo ano)\b", re.I)),
@@ -143,10 +158,19 @@ def understand(text: str, lang: str = "en") -> Message:
         elif previous is not None and short and _POINTS_BACK.search(fold(question)):
             query = f"{parts[0].text} {question}"  # "and do I pay it back in school?": "it" is the first topic
         scraps = [c for c in (_scrap(all_sentences, n - 1), _scrap(all_sentences, n + 1)) if c and c not in query]
+        if not TOPIC_TERMS.search(fold(question)):
+            scraps += _story_topics(all_sentences[:n], query)
         query = " ".join([query, *scraps])
         parts.append(Part(question, _with_facts(query, facts)))
         previous = question
     return Message(tuple(parts), facts, dropped=max(0, len(asked) - MAX_PARTS))
+
+
+def _story_topics(story: list[str], query: str) -> list[str]:
+    """The aid things the sentences before a question name that its query does not."""
+    have = fold(query).lower()
+    found = dict.fromkeys(m.group(0).lower() for m in TOPIC_TERMS.finditer(fold(" ".join(story))))
+    return [t for t in found if t not in have]
 
 
 def _scrap(all_sentences: list[str], n: int) -> str:

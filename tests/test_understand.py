@@ -28,6 +28,18 @@ def test_the_question_closing_a_story_is_the_part_and_takes_the_sentence_before_
     assert "dad remarried" in m.parts[0].query and "five" not in m.parts[0].query
 
 
+def test_a_question_that_names_no_aid_topic_takes_the_topics_the_story_named():
+    m = understand("I got a bill for my Parent PLUS loan. My child is still in school. Why is there a payment?")
+    assert texts(m) == ["Why is there a payment?"] and "parent plus" in m.parts[0].query.lower()
+    es = understand("Tengo un préstamo Parent PLUS para mi hijo. Mi hijo se graduó y yo quería ponerlo a su nombre. "
+                    "¿Puedo hacerlo?")
+    assert "parent plus" in es.parts[0].query.lower()
+    # A question with a topic of its own keeps to it: the story's loan is not what it asks about.
+    own = understand("We already have a Parent PLUS loan for her brother. How much Pell Grant money can a full-time "
+                     "student get this year?")
+    assert "plus" not in own.parts[0].query.lower()
+
+
 def test_a_statement_is_one_part_the_whole_message():
     assert texts(understand("need help with my fafsa")) == ["need help with my fafsa"]
 
