@@ -370,6 +370,7 @@ def test_time_already_paid_is_not_a_term():
     ("run the numbers", True),
     ("I did the calculations and I will need to borrow loans; how do I borrow?", False),   # an aid-office FAQ
     ("the school calculated my aid wrong", False),
+    ("is it something I'll need to calculate on my own or is it given to me by colleges?", False),   # real-dev
 ])
 def test_asking_for_a_calculation_is_not_telling_of_one(text, asks):
     from chatbot.calculators.which import asks_to_calculate

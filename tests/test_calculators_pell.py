@@ -64,6 +64,13 @@ def test_2026_27_special_rule_ignores_the_cap():
     assert award(award_year="2026-27", sai=50000, special_rule="yes").values["annual_award"] == 7395
 
 
+def test_a_zero_award_names_the_special_rule_that_would_change_it():
+    # "If my SAI is above $14,790, is Pell always $0?": $0, except for a Special Rule student.
+    zero = award(award_year="2026-27", sai=15000)
+    assert zero.values["annual_award"] == 0 and any("Special Rule" in s for s in zero.steps)
+    assert not any("Special Rule" in s for s in award(award_year="2026-27", sai=1000).steps)
+
+
 @pytest.mark.parametrize("grants, annual", [(19999, 7395), (20000, 0), (25000, 0)])
 def test_2026_27_full_coa_grant_exclusion(grants, annual):
     assert award(award_year="2026-27", non_federal_grant_aid=grants).values["annual_award"] == annual

@@ -88,6 +88,11 @@ def pell_award(fields: Mapping[str, Any]) -> CalcResult:
         unconfirmed.append("Applying the cost-of-attendance limit after the $5 rounding follows a third-party "
                            "transcription of the guide")
         scheduled = coa
+    if not scheduled and not special:
+        # "If my SAI is above $14,790, is Pell always $0?": not for a Special Rule student.
+        steps.append("Except under the Pell Special Rule: a student whose parent or guardian died in the line of duty "
+                     "(a U.S. service member in Iraq or Afghanistan, or a public safety officer) gets the maximum Pell "
+                     f"(${maximum:,}) whatever the SAI")
     annual = rnd(Decimal(scheduled) * intensity / 100)
     if scheduled * intensity % 100:
         unconfirmed.append("The prorated award is rounded to the nearest dollar here; the school's disbursement "

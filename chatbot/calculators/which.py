@@ -79,8 +79,14 @@ CALC_REQUEST = re.compile(r"\b(calculate|calc it|work it out|run the numbers|cal
                           re.I)
 
 
+# ...nor asking whether one has to do it oneself ("is it something I'll need to calculate on my own or is
+# it given to me by colleges?" is a question about the SAI, and got the SAI calculator's first question).
+CALC_ONESELF = re.compile(r"\b(?:i|we|i'?ll|we'?ll|do i|do we|should i|will i|would i|am i)\b(?:\s+\w+){0,4}\s+calculat\w*"
+                          r"(?:\s+\w+){0,3}\s+(?:on (?:my|our) own|myself|ourselves|by hand|by myself)\b", re.I)
+
+
 def asks_to_calculate(text: str) -> bool:
-    return bool(CALC_REQUEST.search(text))
+    return bool(CALC_REQUEST.search(text)) and not CALC_ONESELF.search(text)
 
 
 # -- which calculator a message asks for ------------------------------------------------------------
