@@ -64,10 +64,13 @@ CONCEPTS: dict[str, re.Pattern] = {
         r"\bbajar(?:le)? (?:al|el) ingreso\b", r"\bedito\b", r"\blos borro\b", r"\bparezca que\b"),
     # Saying something one knows is false ("say she abandoned me", "check homeless. i live at home tho").
     "#untrue": _rx(
-        r"\beven (?:though|tho|if)\b[^.?!]{0,40}\b(?:not|isn'?t|aren'?t|wasn'?t|weren'?t|didn'?t|don'?t|do|does|did|"
+        # Said after a claim: "even though i'm not", "but i actually live with him", "i live at home tho"
+        # (not "even if the child is not living with them" or "but they are not married": true facts).
+        r"\beven (?:though|tho)\b[^.?!]{0,40}\b(?:not|isn'?t|aren'?t|wasn'?t|weren'?t|didn'?t|don'?t|do|does|did|"
         r"live|lives|together|alive|married|know)\b",
-        r"\b(?:but|tho|though) (?:i|we|they|he|she) (?:actually |really |still )?(?:do|does|did|live|are|is|know|"
-        r"didn'?t|don'?t|aren'?t|isn'?t|make|made)\b[^.?!]{0,30}(?:tho|though|$|\?|\.)",
+        r"\b(?:but|tho|though) (?:i|we|they|he|she) (?:actually|really|still) (?:do|does|did|live|are|is|know|"
+        r"didn'?t|don'?t|aren'?t|isn'?t|make|made)\b",
+        r"\b(?:i|we|they|he|she) (?:live|lives|do|does|are|is|make|makes|know)\b[^.?!]{0,30}\b(?:tho|though)\s*(?:[.?!,]|$)",
         r"\bi do know\b", r"\bthey(?:'re| are) (?:together|married|alive)\b",
         r"\bi (?:live|still live) (?:at home|with them)\b",
         r"\b(?:say|said|claim|put|check|mark|tell (?:them|the school|the aid office))\b[^.?!]{0,40}\b(?:abandoned|"
