@@ -59,7 +59,8 @@ TOPIC_TERMS = re.compile(
     r"dependency override|independent|dependent|professional judgment|special circumstances?|sap|academic progress|"
     r"cost of attendance|refund|disbursement|entrance counseling|exit counseling|endorser|adverse credit|credit|"
     r"tax returns?|transcripts?|w-?2|fsa id|award letter|aid offer|scholarships?|529|forgiveness|discharge|"
-    r"garnish\w*|rehabilitat\w*|servicer|grace period|interest|co-?sign\w*|"
+    r"garnish\w*|rehabilitat\w*|servicer|grace period|interest|co-?sign\w*|scam\w*|fraud|phishing|identity theft|"
+    r"social security(?: number)?|ssn|nslds|estafa\w*|fraude|robo de identidad|"
     r"prestamos? parent plus|beca pell|verificacion|consolidacion|condonacion|perdon|aplazamiento|indulgencia|"
     r"padrastro|madrastra|divorciad[oa]s?|separad[oa]s?|reembolso|desembolso|declaracion de impuestos|beca)\b", re.I)
 
