@@ -50,7 +50,9 @@ _POINTS_BACK = re.compile(r"\b(?:it|its|that|this|they|them|those|these|the same
 
 # Aid things a story names that its closing question leaves out ("I got a bill for my Parent PLUS loan.
 # My child is still in school. Why is there a payment?" was searched as "...why is there a payment?" and
-# got IDR payment entries): they are added to the query of a question that follows the story.
+# got IDR payment entries): they are added to the query of a question that names none of them. (Added to
+# every question after a story, or to every short one, they cost real-test cases: a question with a topic
+# of its own is better searched without the story's.)
 TOPIC_TERMS = re.compile(
     r"\b(?:parent ?plus|grad ?plus|plus loans?|pell(?: grant)?|pslf|public service loan forgiveness|teacher loan forgiveness|"
     r"(?:identity )?verification|v[45]|fafsa|css profile|sai|efc|student aid index|consolidat\w+|default\w*|forbearance|"

@@ -1,5 +1,6 @@
 """`python -m chatbot ...` as a user runs it."""
 import json
+import re
 
 import pytest
 
@@ -19,7 +20,8 @@ def test_ask_streams_an_answer_from_the_embedded_model():
     result = run_cli("-m", "chatbot", "ask", "What is a Pell Grant?")
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.split()) >= 3
-    assert "Loaded SmolLM2-135M-Instruct (nf4, cpu)" in result.stderr  # logs stay off stdout
+    # Logs stay off stdout; `auto` loads whichever quantization this CPU measured fastest.
+    assert re.search(r"Loaded SmolLM2-135M-Instruct \((?:nf4|int8-dynamic|none), cpu\)", result.stderr), result.stderr[-500:]
 
 
 def test_hub_id_while_offline_says_what_to_do():

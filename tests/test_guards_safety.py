@@ -49,6 +49,10 @@ def test_crisis_without_the_listed_keywords_gets_988(text):
     "my dad died last year, how do i fill out the fafsa",
     "how can i tell if a call about my loans is a scam",
     "what documents do they usually want for verification",
+    # Figures of speech and someone else's death (safety.FIGURES), not the writer's own warning signs.
+    "i want to kill my loans as fast as possible, should i pay extra on the highest rate one",
+    "my brother died by suicide last spring and my grades tanked, can i appeal sap",
+    "ready to give up on this form tbh, can someone help me in person",
 ])
 def test_ordinary_questions_with_scary_words_are_answered(text):
     d = classify(text)
@@ -129,16 +133,6 @@ def test_concepts_name_the_construction_not_just_the_keyword(text, expected):
 def test_a_concept_word_used_in_another_sense_is_not_that_concept(text, concept):
     from chatbot.guards.safety_concepts import concepts
     assert concept not in concepts(text)
-
-
-@pytest.mark.parametrize("text", [
-    "i want to kill my loans as fast as possible, should i pay extra on the highest rate one",
-    "my brother died by suicide last spring and my grades tanked, can i appeal sap",
-    "ready to give up on this form tbh, can someone help me in person",
-])
-def test_a_figure_of_speech_or_someone_elses_death_is_answered(text):
-    d = classify(text)
-    assert d.route == "answer" and d.reason != "crisis", d
 
 
 @pytest.mark.parametrize("text", [

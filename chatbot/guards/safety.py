@@ -8,8 +8,8 @@ fake independence), guarantee (demands for certainty nobody can give), phishing 
 credential requests), none. Keyword lists missed how people write ("im done fighting, im tired of being
 a burden"), so a logistic regression reads words, word pairs, character 3-5-grams (which survive
 typos and slang) and concepts (safety_concepts.py: a way of asking whether anyone checks, a demand for
-certainty, a credential handed over), learned from `safety_table.jsonl` beside this file: paraphrases of crisis-line warning
-signs, FTC/FSA scam and fraud warnings, negatives (figures of speech about stress, questions *about*
+certainty, a credential handed over), learned from `safety_table.jsonl` beside this file: paraphrases
+of crisis-line warning signs, FTC/FSA scam and fraud warnings, negatives (figures of speech about stress, questions *about*
 scams or a parent's death) and the first question of each knowledge entry as an ordinary question
 (without them, "whats going on with the SAVE plan" read as crisis); sources and rules in
 `safety_table.md`.
