@@ -287,7 +287,7 @@ def classify(text: str, safety_model: "safety.Model | None" = None) -> RouteDeci
     # Below the model's SURE level, crisis needs a warning-sign cue in a message that is plainly an aid
     # question or that would be refused (chatbot/guards/safety.py says why and what it costs).
     strict = decision.route in ("refuse", "smalltalk") or bool(AID_TERMS.search(folded) or SCHOOL_TASK.search(folded))
-    learned = (safety_model or safety.model()).classify(text, strict=strict)
+    learned, sureness = (safety_model or safety.model()).verdict(text, strict=strict)
     if _crisis_pattern(folded) or learned == "crisis":
         # 988 first; a fraud scheme told in the same message still gets its consequences after it.
         return RouteDecision("redirect", "crisis", lead="fraud" if FRAUD_SCHEME.search(folded) else None)
@@ -296,7 +296,7 @@ def classify(text: str, safety_model: "safety.Model | None" = None) -> RouteDeci
             return RouteDecision("answer", "fraud-doubt", lead="fraud_doubt")
         return RouteDecision("refuse", "fraud")  # the scheme is the question: decline, consequences, honest route
     if learned == "fraud" and decision.route in ("answer", "calculator") and not WORRIED.search(folded) \
-            and (safety_model or safety.model()).scores(text)["fraud"] >= safety.REFUSE_FRAUD and safety.names_a_scheme(folded):
+            and sureness >= safety.REFUSE_FRAUD and safety.names_a_scheme(folded):
         return RouteDecision("refuse", "fraud")  # the model is sure the scheme is the question
     if learned != "none" and decision.route in ("answer", "calculator"):
         return RouteDecision(decision.route, decision.reason, decision.calculator, lead=learned)

@@ -9,10 +9,10 @@ credential requests), none. Keyword lists missed how people write ("im done figh
 a burden"), so a logistic regression reads words, word pairs, character 3-5-grams (which survive
 typos and slang) and concepts (safety_concepts.py: a way of asking whether anyone checks, a demand for
 certainty, a credential handed over), learned from `safety_table.jsonl` beside this file: paraphrases
-of crisis-line warning signs, FTC/FSA scam and fraud warnings, negatives (figures of speech about stress, questions *about*
-scams or a parent's death) and the first question of each knowledge entry as an ordinary question
-(without them, "whats going on with the SAVE plan" read as crisis); sources and rules in
-`safety_table.md`.
+of crisis-line warning signs, FTC/FSA scam and fraud warnings, negatives (figures of speech about
+stress, questions *about* scams or a parent's death) and the first question of each knowledge entry as
+an ordinary question (without them, "whats going on with the SAVE plan" read as crisis); sources and
+rules in `safety_table.md`.
 `python -m eval safety` reports its cross-validated precision and recall. (Naive Bayes was tried:
 it called most ordinary questions unlike the table crisis, with probability 1.0.)
 
@@ -130,9 +130,14 @@ class Model:
         """crisis from a low probability on (`strict`, for a plain aid question or a message the router
         would refuse: below SURE only with a warning-sign cue); else the most likely other class if it
         is likely; else none."""
+        return self.verdict(text, strict)[0]
+
+    def verdict(self, text: str, strict: bool = False) -> tuple[str, float]:
+        """`classify`'s class and the model's probability of it (0.0 for none), scored once: the router
+        refuses a fraud verdict from REFUSE_FRAUD."""
         folded = fold(text)
         if len(_WORD.findall(folded.lower())) < MIN_WORDS:
-            return "none"  # "hi", "ok": too little to read; the patterns still catch "kms"
+            return "none", 0.0  # "hi", "ok": too little to read; the patterns still catch "kms"
         p = self.scores(text)
         best = max(("fraud", "guarantee", "phishing"), key=p.get)
         cue = CUES.search(without_figures(folded))
@@ -140,12 +145,12 @@ class Model:
         # "would the school notice if i faked being homeless" (crisis 0.3, fraud 0.6) is a fraud question.
         yields = not cue and p[best] >= YIELD_TO and p[best] > p["crisis"]
         if p["crisis"] >= SURE or (p["crisis"] >= CRISIS and (not strict or cue) and not yields):
-            return "crisis"
+            return "crisis", p["crisis"]
         if best == "phishing" and p[best] < SURE and not CONTACT_CUES.search(folded):
-            return "none"  # "will PSLF be around or eliminated by Congress?" (0.43) names no contact or credential
+            return "none", 0.0  # "will PSLF be around or eliminated by Congress?" (0.43) names no contact or credential
         if best == "fraud" and p[best] < SURE and not names_a_scheme(folded):
-            return "none"  # "ok so whats the fafsa actually for" (0.5, from "actually") names no act
-        return best if p[best] >= OTHER[best] else "none"
+            return "none", 0.0  # "ok so whats the fafsa actually for" (0.5, from "actually") names no act
+        return (best, p[best]) if p[best] >= OTHER[best] else ("none", 0.0)
 
 
 def names_a_scheme(text: str) -> bool:
