@@ -68,6 +68,9 @@ def test_a_zero_award_names_the_special_rule_that_would_change_it():
     # "If my SAI is above $14,790, is Pell always $0?": $0, except for a Special Rule student.
     zero = award(award_year="2026-27", sai=15000)
     assert zero.values["annual_award"] == 0 and any("Special Rule" in s for s in zero.steps)
+    # At or above the 2026-27 cap no minimum Pell is offered either.
+    assert not any("minimum can still apply" in s for s in zero.steps)
+    assert any("minimum can still apply" in s for s in award(award_year="2026-27", sai=9000).steps)
     assert not any("Special Rule" in s for s in award(award_year="2026-27", sai=1000).steps)
 
 

@@ -68,13 +68,16 @@ def pell_award(fields: Mapping[str, Any]) -> CalcResult:
     unconfirmed: list[str] = []
     sources = ["pell-dcl-2025-26" if year == "2025-26" else "pell-dcl-2026-27", "pell-handbook-calc",
                "pell-handbook-intensity", "pell-handbook-2025-26"]
-    scheduled, route = _scheduled(sai, maximum, minimum, special, max_flag, min_flag, steps)
     cap = pell.get("sai_cap_multiple_of_maximum")
-    if scheduled and cap and sai >= cap * maximum and not special:
+    # The cap rules out every Pell, the minimum too: SAI 14,790 had been told "the $740 minimum can
+    # still apply when the family's AGI is low enough".
+    if cap and sai >= cap * maximum and not special:
         steps.append(f"{year}: an SAI at or above {cap} x ${maximum:,} = ${cap * maximum:,} rules out Pell "
                      "(Special Rule students excepted)")
         scheduled, route = 0, "none"
         sources.append("pell-updates-2026-27")
+    else:
+        scheduled, route = _scheduled(sai, maximum, minimum, special, max_flag, min_flag, steps)
     if scheduled and pell.get("full_coa_grant_exclusion") and grants >= coa:
         steps.append(f"{year}: non-federal grant and scholarship aid (${grants:,}) covers the whole cost of "
                      f"attendance (${coa:,}), so no Pell (the school may reduce that aid to keep Pell)")
