@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from chatbot.guards.draft_gate import tidy
+from chatbot.lang import fold
 from chatbot.prompts import reply
 from chatbot.replies import name_year
 from chatbot.understand import conflicts
@@ -59,10 +60,47 @@ def passage_text(hit, lang: str) -> str:
     return text
 
 
-def fitting(hits, facts: dict) -> list:
+# A question that asks "how much" or "when" is answered only by a passage holding an amount or a date:
+# among hits nearly as good as the first (SUITED x its score), those that hold one go first. "How much
+# can I borrow with a Stafford loan?" had been answered by the entry saying Stafford is the old name.
+# Measured with the checked passage: real-dev 76.0 -> 76.5%, dev 96.0% and real-test 54.3 -> 54.9%.
+SUITED = 0.7
+_AMOUNT_Q = re.compile(r"\b(?:how much|how many|what(?:'s| is) the (?:max|maximum|limit|amount|most)|max(?:imum)? amount|"
+                       r"cuant[oa]s?|cual es el (?:maximo|limite|monto))\b", re.I)
+# "Free" is the amount a cost question is answered with ("How much does it cost to file a FAFSA?").
+_AMOUNT = re.compile(r"\$\s?\d|\d[\d,.]*\s?(?:%|percent|dollars|d[oó]lares)|\b(?:free|gratis|gratuit[oa]|no cost|no fee)\b",
+                     re.I)
+_WHEN_Q = re.compile(r"^\W*(?:when|cuando)\b|\b(?:what (?:date|day|time)|deadline|how long|how soon|fecha limite|plazo)\b",
+                     re.I)
+_WHEN = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+                   r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|"
+                   r"\d+ (?:days?|weeks?|months?|years?|d[ií]as|semanas|meses|a[nñ]os))\b|\b20\d\d\b", re.I)
+
+
+def wanted(question: str):
+    """What a passage must contain to answer `question` at all: an amount for "how much", a date or
+    a span for "when"; None for other questions."""
+    q = fold(question)
+    if _AMOUNT_Q.search(q):
+        return _AMOUNT
+    if _WHEN_Q.search(q):
+        return _WHEN
+    return None
+
+
+def fitting(hits, facts: dict, question: str = "") -> list:
     """The hits with those written for the other side of the user's facts moved last (an
-    independent student asking for a limit gets the independent table, not the dependent one)."""
-    return sorted(hits, key=lambda h: conflicts(h.entry.title, facts))
+    independent student asking for a limit gets the independent table, not the dependent one), and,
+    among the hits nearly as good as the first, those without the kind of answer asked for after those
+    with it."""
+    want, top = wanted(question), (hits[0].score if hits else 0.0)
+
+    def tier(h) -> int:  # 0: close and holds the answer asked for; 1: close, lacks it; 2: not close
+        if not want:
+            return 0
+        return 2 if h.score < SUITED * top else int(not want.search(h.entry.body))
+
+    return sorted(hits, key=lambda h: (conflicts(h.entry.title, facts), tier(h)))
 
 
 NEAR_TIE = 0.85  # a hit this close to the first is as good an answer for the part
@@ -87,13 +125,13 @@ def answering(hits, facts: dict | None = None) -> list:
     return shown
 
 
-def pick(result, used: set[str], facts: dict | None = None):
+def pick(result, used: set[str], facts: dict | None = None, question: str = ""):
     """The best hit of a part's search, among those nearly as good as the first, that fits the
     user's facts and that no earlier part has shown; "used" when the best one was shown already."""
     if result is None or not result.found:
         return None
     close = [h for h in result.hits if h.rank == 1 or h.score >= result.hits[0].score * NEAR_TIE]
-    fresh = [h for h in fitting(close, facts or {}) if h.entry.id not in used]
+    fresh = [h for h in fitting(close, facts or {}, question) if h.entry.id not in used]
     return fresh[0] if fresh else "used"
 
 
@@ -102,7 +140,7 @@ def compose(questions: list[str], results: list, lang: str, facts: dict | None =
     used: set[str] = set()
     out = []
     for question, result in zip(questions, results):
-        hit = pick(result, used, facts)
+        hit = pick(result, used, facts, question)
         if hit is None or hit == "used":
             # Never a neighbouring passage as filler: say the answer above covers it, or that we don't know.
             name = "part_unknown" if hit is None else "part_above"

@@ -297,7 +297,7 @@ class Pipeline:
         if result is None or not result.found:
             yield self.replies.answer("abstain", turn.lang, "abstain", turn.flags + ["low-confidence"])
             return
-        hits = fitting(result.hits, message.facts)
+        hits = fitting(result.hits, message.facts, message.parts[0].text)
         shown = answering(hits, message.facts)
         if not self.drafts:  # the checked passage itself, at once (no draft to wait for)
             text = _checked_passage(shown, turn.lang)

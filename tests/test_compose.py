@@ -77,3 +77,18 @@ def test_a_tied_second_passage_on_the_same_topic_is_shown_too():
     assert [h.entry.id for h in answering([Hit(a, 1.0, 1), Hit(myth, 0.9, 2)])] == ["a"]    # a rebuttal
     dependent = replace(b, title="Loan limits for a dependent student")
     assert [h.entry.id for h in answering([Hit(a, 1.0, 1), Hit(dependent, 0.9, 2)], {"dependency": "independent"})] == ["a"]
+
+
+def test_a_how_much_or_when_question_prefers_a_close_passage_that_holds_an_amount_or_a_date():
+    naming = entry("naming", "Stafford Loans are what Direct Loans used to be called.")
+    limits = entry("limits", "A dependent first-year student can borrow up to $5,500.")
+    far = entry("far", "Fees are 1.057% of the loan.")
+    hits = [Hit(naming, 1.0, 1), Hit(limits, 0.9, 2), Hit(far, 0.4, 3)]
+    assert compose(["How much can I borrow with a Stafford loan?"], [Result(hits)], "en")[0].hits[0].entry.id == "limits"
+    assert compose(["What is a Stafford loan?"], [Result(hits)], "en")[0].hits[0].entry.id == "naming"
+    # A passage far below the first never jumps ahead, whatever it holds.
+    assert compose(["how much?"], [Result([Hit(naming, 1.0, 1), Hit(far, 0.4, 2)])], "en")[0].hits[0].entry.id == "naming"
+    free = entry("free", "Filing the FAFSA form is free.")
+    assert compose(["¿Cuánto cuesta la FAFSA?"], [Result([Hit(naming, 1.0, 1), Hit(free, 0.9, 2)])], "es")[0].hits[0].entry.id == "free"
+    deadline = entry("deadline", "The 2026-27 FAFSA form closes June 30, 2027.")
+    assert compose(["When is the deadline?"], [Result([Hit(naming, 1.0, 1), Hit(deadline, 0.86, 2)])], "en")[0].hits[0].entry.id == "deadline"
