@@ -70,17 +70,22 @@ _AMOUNT_Q = re.compile(r"\b(?:how much|how many|what(?:'s| is) the (?:max|maximu
 # "Free" is the amount a cost question is answered with ("How much does it cost to file a FAFSA?").
 _AMOUNT = re.compile(r"\$\s?\d|\d[\d,.]*\s?(?:%|percent|dollars|d[oó]lares)|\b(?:free|gratis|gratuit[oa]|no cost|no fee)\b",
                      re.I)
-_WHEN_Q = re.compile(r"^\W*(?:when|cuando)\b|\b(?:what (?:date|day|time)|deadline|how long|how soon|fecha limite|plazo)\b",
-                     re.I)
+_WHEN_Q = re.compile(r"^\W*(?:when|cuando)\b|\b(?:what (?:date|day|time)|deadline|how soon|fecha limite|plazo)\b", re.I)
+_LONG_Q = re.compile(r"\b(?:how long|how many (?:years|months|days)|cuanto tiempo|cuantos (?:anos|meses|dias))\b", re.I)
+_SPAN = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|twenty-five|thirty|"
+                   r"un|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|doce|quince|veinte|treinta)[- ]"
+                   r"(?:days?|weeks?|months?|years?|semesters?|d[ií]as|semanas|meses|a[nñ]os|semestres)\b", re.I)
 _WHEN = re.compile(r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december|"
                    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|"
                    r"\d+ (?:days?|weeks?|months?|years?|d[ií]as|semanas|meses|a[nñ]os))\b|\b20\d\d\b", re.I)
 
 
 def wanted(question: str):
-    """What a passage must contain to answer `question` at all: an amount for "how much", a date or
-    a span for "when"; None for other questions."""
+    """What a passage must contain to answer `question` at all: an amount for "how much", a date for
+    "when", a span for "how long"; None for other questions."""
     q = fold(question)
+    if _LONG_Q.search(q):
+        return _SPAN
     if _AMOUNT_Q.search(q):
         return _AMOUNT
     if _WHEN_Q.search(q):

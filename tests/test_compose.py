@@ -92,3 +92,6 @@ def test_a_how_much_or_when_question_prefers_a_close_passage_that_holds_an_amoun
     assert compose(["¿Cuánto cuesta la FAFSA?"], [Result([Hit(naming, 1.0, 1), Hit(free, 0.9, 2)])], "es")[0].hits[0].entry.id == "free"
     deadline = entry("deadline", "The 2026-27 FAFSA form closes June 30, 2027.")
     assert compose(["When is the deadline?"], [Result([Hit(naming, 1.0, 1), Hit(deadline, 0.86, 2)])], "en")[0].hits[0].entry.id == "deadline"
+    who = entry("who", "A parent of a dependent undergraduate can borrow from July 1, 2026.")
+    term = entry("term", "The standard plan repays the loan over 10 years.")
+    assert compose(["How long do I have to pay it back?"], [Result([Hit(who, 1.0, 1), Hit(term, 0.9, 2)])], "en")[0].hits[0].entry.id == "term"
