@@ -32,7 +32,7 @@ _ASKS = re.compile(
     re.I)
 # Inside one sentence: ", and is the rate fixed" starts a second question.
 _SECOND = re.compile(
-    r",?\s+(?:and|also|plus|or|y|o|tambien|ademas)\s+(?=(?:what|how|when|where|why|who|which|can|could|do|does|is|"
+    r",?\s+(?:and|also|plus|y|tambien|ademas)\s+(?=(?:what|how|when|where|why|who|which|can|could|do|does|is|"
     r"are|will|would|should|que|como|cuando|donde|cual|cuanto|cuanta|puedo|puede|hay|es)\b)", re.I)
 _CONTENT = re.compile(r"[a-z0-9$][a-z0-9$,.%'-]*")
 _FILLER = frozenset("""a an the and or but if of to in on at for from by with as is are was were be it its this that
@@ -100,8 +100,15 @@ class Message:
     dropped: int = 0  # questions past MAX_PARTS
 
 
+# Abbreviations whose full stop does not end a sentence ("Can it be used for the U.S. Department of
+# Education V4 purposes?" had been cut into "Can it be used for the U.S." and "Department of ...").
+_ABBREVIATION = re.compile(r"\b(?:U\.S|U\.S\.A|e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|St|Jr|Sr|No|approx|EE\.UU|Ud|Uds|Sra?)\.(?=\s)")
+_HELD = "\u2024"  # ONE DOT LEADER: stands in for an abbreviation's full stop while splitting
+
+
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text.strip()) if s and s.strip()]
+    held = _ABBREVIATION.sub(lambda m: m.group(0)[:-1] + _HELD, text.strip())
+    return [s.strip().replace(_HELD, ".") for s in _SENTENCE.split(held) if s and s.strip()]
 
 
 # "When my son graduates, he will be 18." opens like a question but ends as a statement.
@@ -135,8 +142,11 @@ def facts_of(text: str) -> dict:
 def _split_sentence(sentence: str) -> list[str]:
     """One sentence that asks two things -> two questions; a lone clause stays whole."""
     pieces = [p.strip(" ,") for p in _SECOND.split(sentence) if p.strip(" ,")]
-    # Only split when each piece is a question of its own (has words beyond "and what").
-    if len(pieces) > 1 and all(len(content_words(p)) >= 2 for p in pieces):
+    # Only split when each piece is a question of its own (has words beyond "and what"), and the first
+    # is not a clause that the rest completes ("If a student who has left college and is now independent
+    # wants to go back, what would his limits be?"). "Or" never splits: "X or Y?" asks one thing.
+    if (len(pieces) > 1 and all(len(content_words(p)) >= 2 for p in pieces)
+            and not _CLAUSE_OPENER.match(fold(pieces[0]))):
         return pieces
     return [sentence]
 

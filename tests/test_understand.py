@@ -92,3 +92,15 @@ def test_a_statement_that_opens_like_a_question_is_not_one():
     (part,) = understand(message).parts
     assert part.text.startswith("What we would like") and not is_question("When my son graduates, he will be 18.")
     assert is_question("if i fail a class do i lose my pell") and is_question("When is the deadline?")
+
+
+def test_an_abbreviation_does_not_end_the_sentence():
+    m = understand("The notary wrote 'personally known'. Can it be used for the U.S. Department of Education V4 purposes?")
+    assert texts(m) == ["Can it be used for the U.S. Department of Education V4 purposes?"]
+
+
+def test_a_clause_and_its_question_stay_one_question_and_or_never_splits():
+    m = understand("If a student who has left college and is now independent wants to go back, what would his Pell limits be?")
+    assert len(m.parts) == 1 and m.parts[0].text.startswith("If a student")
+    m = understand("Would all of it be covered or would we have to pay a lot of it?")
+    assert texts(m) == ["Would all of it be covered or would we have to pay a lot of it?"]
