@@ -171,12 +171,21 @@ def understand(text: str, lang: str = "en") -> Message:
         elif previous is not None and short and _POINTS_BACK.search(fold(question)):
             query = f"{parts[0].text} {question}"  # "and do I pay it back in school?": "it" is the first topic
         scraps = [c for c in (_scrap(all_sentences, n - 1), _scrap(all_sentences, n + 1)) if c and c not in query]
-        if not TOPIC_TERMS.search(fold(question)):
+        if not _names_topic(question):
             scraps += _story_topics(all_sentences[:n], query)
         query = " ".join([query, *scraps])
         parts.append(Part(question, _with_facts(query, facts)))
         previous = question
     return Message(tuple(parts), facts, dropped=max(0, len(asked) - MAX_PARTS))
+
+
+# Terms too general to say what a question is about: "Do I have to put my father's information on the
+# FAFSA?" after a legal-separation story is a question about separated parents.
+GENERAL_TERMS = frozenset({"fafsa", "beca"})
+
+
+def _names_topic(question: str) -> bool:
+    return any(m.group(0).lower() not in GENERAL_TERMS for m in TOPIC_TERMS.finditer(fold(question)))
 
 
 def _story_topics(story: list[str], query: str) -> list[str]:

@@ -38,6 +38,10 @@ def test_a_question_that_names_no_aid_topic_takes_the_topics_the_story_named():
     own = understand("We already have a Parent PLUS loan for her brother. How much Pell Grant money can a full-time "
                      "student get this year?")
     assert "plus" not in own.parts[0].query.lower()
+    # "FAFSA" alone does not say what a question is about.
+    sep = understand("My parents are legally separated and have been for ten years. Do I have to put my father's "
+                     "information on the FAFSA?")
+    assert "separated" in sep.parts[0].query.lower()
 
 
 def test_a_statement_is_one_part_the_whole_message():
