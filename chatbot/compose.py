@@ -143,7 +143,8 @@ def pick(result, used: set[str], facts: dict | None = None, question: str = ""):
 
 
 def compose(questions: list[str], results: list, lang: str, facts: dict | None = None) -> list[PartAnswer]:
-    """One PartAnswer per question; results[i] is the search result for questions[i]."""
+    """One PartAnswer per question, with its passage (and a tied second one); results[i] is the search
+    result for questions[i]."""
     used: set[str] = set()
     out = []
     for question, result in zip(questions, results):
@@ -153,8 +154,14 @@ def compose(questions: list[str], results: list, lang: str, facts: dict | None =
             name = "part_unknown" if hit is None else "part_above"
             out.append(PartAnswer(question, reply(name, lang).render()))
             continue
-        used.add(hit.entry.id)
-        out.append(PartAnswer(question, passage_text(hit, lang), (hit,)))
+        # A part's tied second passage is shown too, as for a one-question message (not one an earlier
+        # part showed): real-dev 78.4 -> 79.9%, dev 96.9 -> 97.4%, 35 new real questions 34.3 -> 45.7%;
+        # multi-part answers grew from 1,246 to 1,910 characters (median). Only for messages of one or
+        # two parts: the same scores, one new question fewer.
+        rest = [h for h in result.hits if h.entry.id not in used and h.entry.id != hit.entry.id]
+        shown = answering([hit, *rest], facts)
+        used.update(h.entry.id for h in shown)
+        out.append(PartAnswer(question, "\n\n".join(passage_text(h, lang) for h in shown), tuple(shown)))
     return out
 
 

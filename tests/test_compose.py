@@ -95,3 +95,12 @@ def test_a_how_much_or_when_question_prefers_a_close_passage_that_holds_an_amoun
     who = entry("who", "A parent of a dependent undergraduate can borrow from July 1, 2026.")
     term = entry("term", "The standard plan repays the loan over 10 years.")
     assert compose(["How long do I have to pay it back?"], [Result([Hit(who, 1.0, 1), Hit(term, 0.9, 2)])], "en")[0].hits[0].entry.id == "term"
+
+
+def test_a_part_shows_its_tied_second_passage_unless_an_earlier_part_showed_it():
+    a, b = entry("a", "Loans are paid out in two disbursements."), entry("b", "The school applies loan money to your bill first.")
+    c = entry("c", "Rates are fixed for the life of the loan.")
+    parts = compose(["when is it paid?", "is the rate fixed?"],
+                    [Result([Hit(a, 1.0, 1), Hit(b, 0.7, 2)]), Result([Hit(c, 1.0, 1), Hit(b, 0.9, 2)])], "en")
+    assert [[h.entry.id for h in p.hits] for p in parts] == [["a", "b"], ["c"]]
+    assert "two disbursements" in parts[0].text and "your bill first" in parts[0].text
