@@ -134,7 +134,7 @@ class Pipeline:
         if turn.pii_kinds:
             yield from self._with_pii_warning(turn, route, calculator, history, session, today, cancel)
             return
-        if decision.lead and route == "redirect":  # crisis: 988 first, then the safety reply, then the answer
+        if decision.lead and route == "redirect" and decision.reason == "crisis":  # 988, the safety reply, the answer
             yield self._redirect(turn, decision.reason, history, session, today, lead=decision.lead)
             return
         if decision.lead:

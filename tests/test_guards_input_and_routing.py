@@ -264,7 +264,14 @@ REDIRECT = [
 
 @pytest.mark.parametrize("text,reason", REDIRECT)
 def test_needs_a_person_is_redirected(text, reason):
-    assert classify(text) == RouteDecision("redirect", reason)
+    decision = classify(text)
+    assert (decision.route, decision.reason, decision.calculator) == ("redirect", reason, None)
+
+
+def test_a_sure_guarantee_demand_that_needs_a_person_gets_the_no_guarantee_lead_too():
+    sure = classify("can you tell me for sure if my dependency override will be approved? my parents kicked me out in june")
+    assert (sure.route, sure.lead) == ("redirect", "guarantee")
+    assert classify("can you appeal my aid for me").lead is None  # a favour asked, not a promise
 
 
 SMALLTALK = ["hi", "hello!!", "hey there", "good morning", "thanks", "thank you so much!", "ty", "bye",

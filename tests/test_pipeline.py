@@ -189,6 +189,15 @@ class TestWithFakeModel:
         assert answer.route == "redirect" and "safety:fraud" in answer.flags
         assert answer.text.index("988") < answer.text.index("has to be true")
 
+    def test_a_guarantee_demand_about_an_aid_office_decision_gets_no_guarantee_then_the_redirect(self, make, monkeypatch):
+        # Only the aid office decides an override, so the message is redirected; the demand for a promise
+        # still gets "I can't guarantee that" first (the score is pinned: retraining moves it).
+        question = "Can you promise my dependency override gets approved if I send the letters?"
+        pin_safety_scores(monkeypatch, question, crisis=0.01, fraud=0.01, guarantee=0.9, phishing=0.01, none=0.07)
+        answer, _ = run(make(), question)
+        assert answer.route == "redirect" and "safety:guarantee" in answer.flags
+        assert answer.text.startswith("I can't guarantee") and "aid office" in answer.text
+
     def test_a_worried_asker_told_of_a_scheme_gets_no_and_why_then_the_rules(self, make):
         # A parent's question to a FAFSA column: friends claim there are tricks. Not a request to cheat,
         # so not refused: "no, that isn't allowed", the consequences, then the answer.

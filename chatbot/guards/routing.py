@@ -300,6 +300,11 @@ def classify(text: str, safety_model: "safety.Model | None" = None) -> RouteDeci
         return RouteDecision("refuse", "fraud")  # the model is sure the scheme is the question
     if learned != "none" and decision.route in ("answer", "calculator"):
         return RouteDecision(decision.route, decision.reason, decision.calculator, lead=learned)
+    if learned in ("guarantee", "phishing") and decision.route == "redirect" and sureness >= safety.SURE:
+        # "Can you promise my dependency override gets approved?" is for the aid office, and still gets
+        # "I can't guarantee that" first. Only a sure verdict: "can you appeal my aid for me" (0.43) asks
+        # for a favour, not a promise.
+        return RouteDecision(decision.route, decision.reason, decision.calculator, lead=learned)
     return decision
 
 
