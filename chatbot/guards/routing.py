@@ -58,6 +58,13 @@ CRISIS = _rx(r"\bsuicid", r"\bkill (?:myself|my self)\b", r"\b(?:end|ending) (?:
              r"\bno quiero existir\b", r"\bacabar con mi vida\b", r"\bganas de morir", r"\bme voy a matar\b",
              r"\bsi no\b[^.?!]{0,40}\bme mato\b", r"\bpienso en (?:la muerte|morir|matarme)\b", r"\bla unica salida\b",
              r"\bwould help (?:my \w+|them|everyone)\b[^.?!]{0,20}\bif i (?:did|died|was gone|wasn'?t here)\b",
+             # Warning signs the learned model lost when first-person aid stories about debt and death
+             # were added as negatives (2026-12-04): a plan, saved-up pills, not waking up, not deserving
+             # or not being worth staying alive.
+             r"\b(?:saving|saved|stockpil\w*|hoard\w*) (?:up )?(?:all )?(?:my |of my )?(?:pills|meds|medication)\b",
+             r"\bi have a plan and a (?:date|time)\b", r"\b(?:go to sleep|fall asleep|sleep) and (?:just )?(?:not|never) wake\b",
+             r"\bwhy (?:even )?(?:wake up|get up|keep going|bother living)\b", r"\bdon'?t deserve to (?:live|be alive|be here)\b",
+             r"\bworth (?:staying|being|to stay) alive\b", r"\b(?:it )?won'?t matter soon\b", r"\bpronto (?:ya )?no va a importar\b",
              r"\bwon'?t be needing (?:anything|it|them|any of (?:it|this))(?: soon| anymore| much longer)\b",
              r"\bgoodbye\b[^?]{0,20}\btell my (?:mom|dad|mother|father|family|sister|brother)\b",
              r"\b(?:can|should|will|gets to) have my (?:car|stuff|things|room|phone|clothes|ps5|xbox)\b",
