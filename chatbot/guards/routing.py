@@ -65,6 +65,7 @@ CRISIS = _rx(r"\bsuicid", r"\bkill (?:myself|my self)\b", r"\b(?:end|ending) (?:
              r"\bi have a plan and a (?:date|time)\b", r"\b(?:go to sleep|fall asleep|sleep) and (?:just )?(?:not|never) wake\b",
              r"\bwhy (?:even )?(?:wake up|get up|keep going|bother living)\b", r"\bdon'?t deserve to (?:live|be alive|be here)\b",
              r"\bworth (?:staying|being|to stay) alive\b", r"\b(?:it )?won'?t matter soon\b", r"\bpronto (?:ya )?no va a importar\b",
+             r"\bi (?:shouldn'?t|should not) (?:be here|be alive|exist|have been born)\b", r"\bno (?:deberia|debi) (?:existir|haber nacido)\b",
              r"\bwon'?t be needing (?:anything|it|them|any of (?:it|this))(?: soon| anymore| much longer)\b",
              r"\bgoodbye\b[^?]{0,20}\btell my (?:mom|dad|mother|father|family|sister|brother)\b",
              r"\b(?:can|should|will|gets to) have my (?:car|stuff|things|room|phone|clothes|ps5|xbox)\b",

@@ -231,7 +231,16 @@ CONCEPTS: dict[str, re.Pattern] = {
         r"\bwhatever (?:works|gets|number)\b", r"\bland (?:the )?max\b", r"\b(?:roughly |about )?half (?:of )?what (?:we|they|i)\b",
         r"\b(?:would|i'?d|id) rather (?:say|put)\b", r"\bi'?m not but\b", r"\b(?:he|she|they) didn'?t\b[^.?!]{0,10}(?:,|but)",
         r"\b(?:still|actually) (?:living|live|lives) (?:there|with them|at home|together)\b", r"\bthey'?ve been married\b",
-        r"\bcasi cuenta\b", r"\b(?:pongo|pon|poner) menos\b", r"\bmenos ingresos\b"),
+        r"\bcasi cuenta\b", r"\b(?:pongo|pon|poner) menos\b", r"\bmenos ingresos\b",
+        # Oblique ways forum posts put it (2026-12-04 table misses): "a believable number", "lower than
+        # the real one", "round our income down", "stop reporting their tips", "tell verification they
+        # made nothing", "if i say i'm married", "the trick people use to get max pell".
+        r"\bbelievable (?:number|amount|figure)\b", r"\blower than (?:the )?(?:real|actual|true)\b",
+        r"\bround(?:ing)? (?:it|our|my|their|the|his|her) (?:\w+ )?down\b", r"\bstop reporting\b",
+        r"\btell (?:verification|the school|them|the aid office) (?:they|we|i|he|she) (?:made|make|earn\w*) (?:nothing|less|0|zero)\b",
+        r"\b(?:if|what if|can|could|should) (?:i|we) (?:say|claim|put|tell them) (?:that )?(?:i'?m|im|we'?re|he'?s|she'?s|they'?re)\b",
+        r"\b(?:trick|loophole|hack)s? (?:people|parents|families|you|to|for)\b[^.?!]{0,30}\b(?:get|max|more|pell|lower)\b",
+        r"\bsneak\w*\b", r"\bcuanto le puedo bajar\b"),
 }
 
 
